@@ -1,0 +1,27 @@
+export { EtcdLockModule } from './etcd-lock.module.js';
+export { LockService } from './lock.service.js';
+export { WithLock } from './decorators/with-lock.decorator.js';
+export type { LockKey } from './decorators/lock-key.resolver.js';
+export type { Lock } from './lock/lock.interface.js';
+export type {
+  EtcdLockModuleOptions,
+  ResolvedModuleOptions,
+} from './interfaces/etcd-lock-module-options.interface.js';
+export type {
+  AcquireOptions,
+  LockTimingOptions,
+  OnLocked,
+  WithLockOptions,
+} from './interfaces/lock-options.interface.js';
+export { EtcdLockError } from './errors/etcd-lock.error.js';
+export { LockTimeoutError } from './errors/lock-timeout.error.js';
+export { LockLostError } from './errors/lock-lost.error.js';
+export { LockAcquireError } from './errors/lock-acquire.error.js';
+export { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
+export { LockModuleMissingError } from './errors/lock-module-missing.error.js';
+export {
+  ETCD_LOCK_CLIENT,
+  ETCD_LOCK_MODULE_OPTIONS,
+  ETCD_LOCK_RESOLVED_OPTIONS,
+} from './etcd-lock.constants.js';
+export { LOCK_DEFAULTS, DEFAULT_PREFIX } from './options/etcd-lock-options.defaults.js';

@@ -1,0 +1,45 @@
+/** What a caller does when the lock is already held. */
+export type OnLocked = 'wait' | 'throw' | 'skip';
+
+/** Per-acquisition settings. Each one falls back to the module-wide default. */
+export interface LockTimingOptions {
+  /**
+   * Lease TTL in seconds: how long the lock outlives a holder that died or froze.
+   * Renewed in the background while the holder lives. Integer, at least 2.
+   * @default 10
+   */
+  ttl?: number;
+  /**
+   * Extra attempts after a transient etcd failure (unavailable, deadline, leader change),
+   * with exponential backoff and jitter. Waiting for a held lock is not a retry.
+   * @default 3
+   */
+  retries?: number;
+  /**
+   * First backoff delay in milliseconds between retries; later delays grow exponentially.
+   * @default 100
+   */
+  retryDelay?: number;
+  /**
+   * How long to wait in line for a held lock, in milliseconds. `0` means do not wait;
+   * `Infinity` waits until the lock is free or `signal` aborts.
+   * @default 30000
+   */
+  waitTimeout?: number;
+}
+
+export interface AcquireOptions extends LockTimingOptions {
+  /** Aborting it gives up waiting: `acquire` rejects with `LockTimeoutError`. */
+  signal?: AbortSignal;
+}
+
+export interface WithLockOptions extends LockTimingOptions {
+  /**
+   * `'wait'` queues (up to `waitTimeout`), `'throw'` rejects with `LockTimeoutError` at once,
+   * `'skip'` returns `undefined` without running the method.
+   * @default 'wait'
+   */
+  onLocked?: OnLocked;
+}
+
+export type ResolvedTimingOptions = Required<LockTimingOptions>;

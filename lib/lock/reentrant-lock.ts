@@ -1,0 +1,37 @@
+import type { ComparatorBuilder } from 'etcd3';
+import type { Lock } from './lock.interface.js';
+
+/** A nested acquisition of a lock the async context already holds; only the outer one releases. */
+export class ReentrantLock implements Lock {
+  readonly reentrant = true;
+
+  constructor(private readonly outer: Lock) {}
+
+  get key(): string {
+    return this.outer.key;
+  }
+
+  get etcdKey(): string {
+    return this.outer.etcdKey;
+  }
+
+  get fencingToken(): bigint {
+    return this.outer.fencingToken;
+  }
+
+  get signal(): AbortSignal {
+    return this.outer.signal;
+  }
+
+  get held(): boolean {
+    return this.outer.held;
+  }
+
+  ifHeld(): ComparatorBuilder {
+    return this.outer.ifHeld();
+  }
+
+  async release(): Promise<void> {}
+
+  async [Symbol.asyncDispose](): Promise<void> {}
+}

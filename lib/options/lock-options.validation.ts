@@ -1,0 +1,86 @@
+import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import type { OnLocked } from '../interfaces/lock-options.interface.js';
+
+/** etcd keys may be up to 1.5 MiB, but a lock name that long is a bug; keep requests small. */
+export const MAX_KEY_BYTES = 1024;
+const ON_LOCKED: readonly OnLocked[] = ['wait', 'throw', 'skip'];
+
+export function assertLockKey(key: unknown, argument = 'lock key'): string {
+  if (typeof key !== 'string') {
+    throw new InvalidLockArgumentError(argument, `expected a string, got ${typeName(key)}`);
+  }
+  if (key.length === 0) throw new InvalidLockArgumentError(argument, 'must not be empty');
+  if (key.includes('\0')) throw new InvalidLockArgumentError(argument, 'must not contain NUL');
+  if (!key.isWellFormed()) {
+    throw new InvalidLockArgumentError(argument, 'must be well-formed UTF-16 (lone surrogate)');
+  }
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > MAX_KEY_BYTES) {
+    throw new InvalidLockArgumentError(argument, `is ${bytes} bytes, the limit is ${MAX_KEY_BYTES}`);
+  }
+  return key;
+}
+
+export function assertTtl(ttl: unknown): number {
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 2 || ttl > 2 ** 31 - 1) {
+    throw new InvalidLockArgumentError('ttl', `expected an integer number of seconds >= 2, got ${show(ttl)}`);
+  }
+  return ttl;
+}
+
+export function assertRetries(retries: unknown): number {
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 1000) {
+    throw new InvalidLockArgumentError('retries', `expected an integer from 0 to 1000, got ${show(retries)}`);
+  }
+  return retries;
+}
+
+export function assertMilliseconds(value: unknown, argument: string, allowInfinity = false): number {
+  const ok =
+    typeof value === 'number' &&
+    value >= 0 &&
+    (Number.isFinite(value) || (allowInfinity && value === Infinity)) &&
+    !Number.isNaN(value);
+  if (!ok) {
+    const range = allowInfinity ? 'a number of milliseconds >= 0 or Infinity' : 'a finite number of milliseconds >= 0';
+    throw new InvalidLockArgumentError(argument, `expected ${range}, got ${show(value)}`);
+  }
+  return value;
+}
+
+export function assertOnLocked(value: unknown): OnLocked {
+  if (!ON_LOCKED.includes(value as OnLocked)) {
+    throw new InvalidLockArgumentError('onLocked', `expected one of ${ON_LOCKED.join(', ')}, got ${show(value)}`);
+  }
+  return value as OnLocked;
+}
+
+export function assertSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined || value instanceof AbortSignal) return value;
+  throw new InvalidLockArgumentError('signal', `expected an AbortSignal, got ${typeName(value)}`);
+}
+
+export function assertPlainObject(value: unknown, argument: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidLockArgumentError(argument, `expected an options object, got ${typeName(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function assertKnownKeys(value: Record<string, unknown>, known: readonly string[], argument: string): void {
+  const unknown = Object.keys(value).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidLockArgumentError(argument, `unknown option(s) ${unknown.join(', ')}`);
+  }
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'bigint' ? `${value}n` : String(value);
+}

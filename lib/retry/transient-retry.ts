@@ -1,0 +1,46 @@
+import { BrokenCircuitError, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { isRecoverableError } from 'etcd3';
+import { EtcdLockError } from '../errors/etcd-lock.error.js';
+import { LockAcquireError } from '../errors/lock-acquire.error.js';
+
+/** Unavailable, deadline, leader change, open circuit: worth another try. */
+export function isTransientEtcdError(error: unknown): boolean {
+  return (
+    error instanceof Error && (isRecoverableError(error) || error instanceof BrokenCircuitError)
+  );
+}
+
+export interface RetrySettings {
+  retries: number;
+  retryDelay: number;
+}
+
+/**
+ * Runs one idempotent etcd step, retrying transient failures with exponential backoff
+ * and jitter. Anything else, and the last transient failure, becomes `LockAcquireError`.
+ */
+export async function withTransientRetry<T>(
+  key: string,
+  settings: RetrySettings,
+  step: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  let attempts = 0;
+  const policy = retry(handleWhen(isTransientEtcdError), {
+    maxAttempts: settings.retries,
+    backoff: new ExponentialBackoff({
+      initialDelay: Math.max(1, settings.retryDelay),
+      maxDelay: Math.max(1, settings.retryDelay) * 32,
+    }),
+  });
+  try {
+    return await policy.execute(() => {
+      attempts++;
+      return step();
+    }, signal);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (error instanceof EtcdLockError) throw error;
+    throw new LockAcquireError(key, attempts, { cause: error });
+  }
+}

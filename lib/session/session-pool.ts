@@ -1,0 +1,48 @@
+import type { Etcd3 } from 'etcd3';
+import { LockSession } from './lock-session.js';
+
+/** Opens at most one live session per TTL; a lost session is replaced on next use. */
+export class SessionPool {
+  private readonly sessions = new Map<number, Promise<LockSession>>();
+  private closing = false;
+
+  constructor(private readonly client: Etcd3) {}
+
+  async get(ttl: number): Promise<LockSession> {
+    if (this.closing) throw new Error('the lock module is shutting down');
+    const existing = this.sessions.get(ttl);
+    if (existing) {
+      const session = await existing.catch(() => undefined);
+      if (session?.alive) return session;
+      this.forget(ttl, existing);
+      return this.get(ttl);
+    }
+    const opening = LockSession.open(this.client, ttl);
+    this.sessions.set(ttl, opening);
+    opening.then(
+      (session) =>
+        session.signal.addEventListener('abort', () => this.forget(ttl, opening), { once: true }),
+      () => this.forget(ttl, opening),
+    );
+    return opening;
+  }
+
+  /** Live sessions, for diagnostics. */
+  async live(): Promise<LockSession[]> {
+    const settled = await Promise.all(
+      [...this.sessions.values()].map((s) => s.catch(() => undefined)),
+    );
+    return settled.filter((s): s is LockSession => s?.alive === true);
+  }
+
+  async closeAll(reason: string): Promise<void> {
+    this.closing = true;
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(sessions.map((s) => s.then((x) => x.close(reason), () => undefined)));
+  }
+
+  private forget(ttl: number, entry: Promise<LockSession>): void {
+    if (this.sessions.get(ttl) === entry) this.sessions.delete(ttl);
+  }
+}
