@@ -10,7 +10,7 @@ export const {
   optionsInjectionToken: ETCD_LOCK_MODULE_OPTIONS,
 })
   .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: true }, (definition, extras) => ({
+  .setExtras<{ isGlobal?: boolean }>({ isGlobal: true }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
   }))

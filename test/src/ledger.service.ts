@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { LockService, WithLock } from '../../lib/index.js';
+import { CounterStore } from './counter.store.js';
+import { CriticalSectionRecorder, now } from './critical-section.recorder.js';
+
+/** Service methods guarded three ways: decorator, `LockService.withLock`, nothing (control). */
+@Injectable()
+export class LedgerService {
+  constructor(
+    private readonly locks: LockService,
+    private readonly counter: CounterStore,
+    private readonly recorder: CriticalSectionRecorder,
+  ) {}
+
+  @WithLock((key: string) => `ledger:${key}`, { ttl: 5, waitTimeout: 60_000 })
+  async incrementDecorated(key: string): Promise<number> {
+    return this.section(key, 'decorator');
+  }
+
+  incrementWithService(key: string): Promise<number> {
+    return this.locks.withLock(`ledger:${key}`, () => this.section(key, 'service'), {
+      ttl: 5,
+      waitTimeout: 60_000,
+    });
+  }
+
+  /** The negative control: the same read-modify-write with no lock at all. */
+  incrementUnlocked(key: string): Promise<number> {
+    return this.section(key, 'unlocked');
+  }
+
+  @WithLock('reentrant')
+  async outer(): Promise<string> {
+    return `outer(${await this.inner()})`;
+  }
+
+  @WithLock('reentrant')
+  async inner(): Promise<string> {
+    return `inner:${this.locks.current('reentrant')?.reentrant === false ? 'same-lock' : 'other'}`;
+  }
+
+  @WithLock('nightly-job', { onLocked: 'skip' })
+  async nightlyJob(): Promise<string> {
+    return 'ran';
+  }
+
+  @WithLock('strict', { onLocked: 'throw' })
+  async strict(): Promise<string> {
+    return 'ran';
+  }
+
+  @WithLock(function (this: LedgerService, a: string, b: number) {
+    return `${this.constructor.name}:${a}:${b}`;
+  })
+  async keyed(_a: string, _b: number): Promise<string | undefined> {
+    return this.locks.current()?.key;
+  }
+
+  @WithLock('fails')
+  async fails(error: unknown): Promise<never> {
+    throw error;
+  }
+
+  private async section(key: string, via: string): Promise<number> {
+    const lock = this.locks.current(`ledger:${key}`);
+    const enter = now();
+    const value = await this.counter.increment(key);
+    this.recorder.record({ key, enter, exit: now(), fencingToken: String(lock?.fencingToken ?? -1n), via });
+    return value;
+  }
+}

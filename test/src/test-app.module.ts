@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { EtcdLockModule, type EtcdLockModuleOptions } from '../../lib/index.js';
+import { CounterStore } from './counter.store.js';
+import { CriticalSectionRecorder } from './critical-section.recorder.js';
+import { LedgerService } from './ledger.service.js';
+import { StockController } from './stock.controller.js';
+
+/** The small app the tests and worker processes run. */
+@Module({})
+export class TestAppModule {
+  static register(options: EtcdLockModuleOptions): DynamicModule {
+    return {
+      module: TestAppModule,
+      imports: [EtcdLockModule.forRoot(options)],
+      controllers: [StockController],
+      providers: [CounterStore, CriticalSectionRecorder, LedgerService],
+    };
+  }
+}
