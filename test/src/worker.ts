@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   );
   const ledger = app.get(LedgerService);
   process.stdout.write('ready\n');
-  await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
+  const input = createInterface({ input: process.stdin });
+  await new Promise<void>((resolve) => input.once('line', () => resolve()));
+  input.close();
+  process.stdin.destroy();
   const caller = async (c: number) => {
     for (let i = 0; i < iterations; i++) {
       const key = keys[(c + i) % keys.length]!;

@@ -22,7 +22,7 @@ export async function runWorkers(count: number, env: Record<string, string>): Pr
   try {
     const lines = children.map(lineReader);
     await Promise.all(lines.map(async (next) => expectLine(await next(), 'ready')));
-    for (const child of children) child.stdin!.write('go\n');
+    for (const child of children) child.stdin!.end('go\n');
     const results = await Promise.all(lines.map(async (next) => JSON.parse(await next())));
     await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : undefined)));
     const failed = children.filter((c) => c.exitCode !== 0);

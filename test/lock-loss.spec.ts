@@ -1,0 +1,64 @@
+import { once } from 'node:events';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LockLostError, LockService, type Lock } from '../lib/index.js';
+import { bootContext, inspector, keysUnder, uniquePrefix } from './support/lock-app.js';
+
+/** Revokes the session lease behind a lock, as an expiry or an operator would. */
+async function revokeLeaseOf(etcd: Etcd3, lock: Lock): Promise<void> {
+  const leaseHex = lock.etcdKey.slice(lock.etcdKey.lastIndexOf('/') + 1).split('_')[0]!;
+  await etcd.leaseClient.leaseRevoke({ ID: BigInt(`0x${leaseHex}`).toString() });
+}
+
+describe('losing a lock is never silent', () => {
+  const prefix = uniquePrefix('loss');
+  let app: INestApplicationContext;
+  let locks: LockService;
+  let etcd: Etcd3;
+
+  beforeAll(async () => {
+    app = await bootContext({ prefix, ttl: 2 });
+    locks = app.get(LockService);
+    etcd = inspector();
+  });
+  afterAll(async () => {
+    await app.close();
+    etcd.close();
+  });
+
+  it('aborts the signal, rejects fenced writes, and never deletes the next holder', async () => {
+    const old = await locks.acquire('lost');
+    await revokeLeaseOf(etcd, old);
+    await once(old.signal, 'abort');
+    expect(old.signal.reason).toBeInstanceOf(LockLostError);
+    expect(old.held).toBe(false);
+
+    const next = await locks.acquire('lost'); // opens a fresh session
+    expect(next.fencingToken > old.fencingToken).toBe(true);
+    const stale = await old.ifHeld().then(etcd.put(`${prefix}resource`).value('stale')).commit();
+    expect(stale.succeeded).toBe(false);
+    await old.release();
+    expect(await keysUnder(etcd, `${prefix}lost/`)).toEqual([next.etcdKey]);
+    await next.release();
+  });
+
+  it('does not report success for work that outlived its lock', async () => {
+    const outcome = locks.withLock('outlived', async (lock) => {
+      await revokeLeaseOf(etcd, lock);
+      await once(lock.signal, 'abort');
+      return 'finished';
+    });
+    await expect(outcome).rejects.toBeInstanceOf(LockLostError);
+  });
+
+  it('still passes the callback error through when the lock was also lost', async () => {
+    const mine = new Error('mine');
+    const outcome = locks.withLock('outlived-throws', async (lock) => {
+      await revokeLeaseOf(etcd, lock);
+      await once(lock.signal, 'abort');
+      throw mine;
+    });
+    await expect(outcome).rejects.toBe(mine);
+  });
+});
