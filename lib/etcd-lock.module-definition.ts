@@ -10,6 +10,7 @@ export const {
   optionsInjectionToken: ETCD_LOCK_MODULE_OPTIONS,
 })
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createEtcdLockOptions')
   .setExtras<{ isGlobal?: boolean }>({ isGlobal: true }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,

@@ -5,6 +5,7 @@ export type { LockKey } from './decorators/lock-key.resolver.js';
 export type { Lock } from './lock/lock.interface.js';
 export type {
   EtcdLockModuleOptions,
+  EtcdLockOptionsFactory,
   ResolvedModuleOptions,
 } from './interfaces/etcd-lock-module-options.interface.js';
 export type {

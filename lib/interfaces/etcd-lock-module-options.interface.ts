@@ -40,3 +40,8 @@ export interface ResolvedModuleOptions {
   callTimeout: number;
   defaults: Required<LockTimingOptions>;
 }
+
+/** For `forRootAsync({ useClass })` and `useExisting`. */
+export interface EtcdLockOptionsFactory {
+  createEtcdLockOptions(): EtcdLockModuleOptions | Promise<EtcdLockModuleOptions>;
+}

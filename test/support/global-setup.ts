@@ -18,7 +18,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const tsc = 'node_modules/typescript/bin/tsc';
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.apps.json'], { stdio: 'inherit' });
   if (process.env.ETCD_HOSTS) {
     project.provide('etcdHosts', process.env.ETCD_HOSTS);
     project.provide('etcdctl', safeEtcdctl());

@@ -9,7 +9,7 @@ export interface WorkerRun {
 }
 
 /**
- * Spawns `count` worker processes (compiled test/src/worker.ts), starts them together once all
+ * Spawns `count` worker processes (compiled test/src/worker.ts, built by the global setup), starts them together once all
  * report ready, and gathers every critical section they recorded.
  */
 export async function runWorkers(count: number, env: Record<string, string>): Promise<WorkerRun> {

@@ -1,0 +1,132 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EtcdLockModule,
+  InvalidLockArgumentError,
+  LockAcquireError,
+  LockService,
+  WithLock,
+} from '../lib/index.js';
+import { bootContext, inspector, keysUnder, leaseCount, uniquePrefix } from './support/lock-app.js';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+describe('bad input gets a typed error and touches nothing in etcd', () => {
+  const prefix = uniquePrefix('bad');
+  let app: INestApplicationContext;
+  let locks: LockService;
+  let etcd: Etcd3;
+  let leasesBefore: number;
+
+  beforeAll(async () => {
+    etcd = inspector();
+    leasesBefore = await leaseCount(etcd);
+    app = await bootContext({ prefix });
+    locks = app.get(LockService);
+  });
+  afterAll(async () => {
+    await app.close();
+    etcd.close();
+  });
+
+  const badKeys: [string, unknown][] = [
+    ['empty', ''],
+    ['number', 42],
+    ['undefined', undefined],
+    ['null', null],
+    ['object', { key: 'x' }],
+    ['NUL byte', 'a\0b'],
+    ['lone surrogate', 'a\uD800'],
+    ['over 1 KiB', 'x'.repeat(1025)],
+    ['10 KB', 'é'.repeat(5000)],
+  ];
+  it.each(badKeys)('rejects a key that is %s', async (_, key) => {
+    await expect(locks.acquire(key as string)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+    await expect(locks.tryAcquire(key as string)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+    await expect(locks.withLock(key as string, () => 1)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+  });
+
+  const badOptions: [string, unknown][] = [
+    ['ttl 1', { ttl: 1 }],
+    ['ttl 2.5', { ttl: 2.5 }],
+    ['ttl as string', { ttl: '5' }],
+    ['ttl NaN', { ttl: NaN }],
+    ['retries -1', { retries: -1 }],
+    ['retries 1.5', { retries: 1.5 }],
+    ['retryDelay -1', { retryDelay: -1 }],
+    ['waitTimeout -5', { waitTimeout: -5 }],
+    ['waitTimeout NaN', { waitTimeout: NaN }],
+    ['signal not an AbortSignal', { signal: {} }],
+    ['unknown option', { tll: 5 }],
+    ['options not an object', 'fast'],
+  ];
+  it.each(badOptions)('rejects options with %s', async (_, options) => {
+    await expect(locks.acquire('ok', options as never)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+  });
+
+  it('rejects a withLock callback that is not a function', async () => {
+    await expect(locks.withLock('ok', 'nope' as never)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+  });
+
+  it('rejects bad decorator arguments at decoration time', () => {
+    const cases: (() => unknown)[] = [
+      () => WithLock(''),
+      () => WithLock(7 as never),
+      () => WithLock('k', 1),
+      () => WithLock('k', 3.5),
+      () => WithLock('k', 5, -1),
+      () => WithLock('k', 5, 0.5),
+      () => WithLock('k', { onLocked: 'maybe' as never }),
+      () => WithLock('k', { ttl: 10, bogus: true } as never),
+      () => (WithLock as (...args: unknown[]) => unknown)('k', { ttl: 10 }, 3),
+      () => WithLock('k', 'ten' as never),
+    ];
+    for (const make of cases) expect(make).toThrow(InvalidLockArgumentError);
+  });
+
+  it('rejects key functions that throw or return a non-string, at call time', async () => {
+    const thrown = new Error('no tenant');
+    class Keys {
+      @WithLock(() => {
+        throw thrown;
+      })
+      async throws(): Promise<void> {}
+
+      @WithLock(() => 42 as never)
+      async number(): Promise<void> {}
+    }
+    const keys = Object.assign(new Keys(), { [symbolOf(Keys)]: locks });
+    const error = await keys.throws().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidLockArgumentError);
+    expect((error as Error).cause).toBe(thrown);
+    await expect(keys.number()).rejects.toBeInstanceOf(InvalidLockArgumentError);
+  });
+
+  it('left no key and no lease behind', async () => {
+    expect(await keysUnder(etcd, prefix)).toEqual([]);
+    expect(await leaseCount(etcd)).toBe(leasesBefore);
+  });
+
+  it('rejects bad module options when the module starts', async () => {
+    @Module({ imports: [EtcdLockModule.forRoot({ ttl: 0 })] })
+    class BadModule {}
+    await expect(NestFactory.createApplicationContext(BadModule, { logger: false, abortOnError: false })).rejects.toBeInstanceOf(
+      InvalidLockArgumentError,
+    );
+  });
+
+  it('fails with LockAcquireError when etcd is unreachable, after its retries', async () => {
+    const offline = await bootContext({ prefix, hosts: '127.0.0.1:1', retries: 1, retryDelay: 10, callTimeout: 500 });
+    const error = await offline.get(LockService).acquire('ok').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LockAcquireError);
+    expect((error as LockAcquireError).attempts).toBe(2);
+    await offline.close();
+  });
+});
+
+/** The symbol property through which Nest hands a decorated instance its LockService. */
+function symbolOf(cls: { prototype: object }): symbol {
+  const deps = Reflect.getMetadata('self:properties_metadata', cls) as { key: symbol }[];
+  return deps.find((d) => typeof d.key === 'symbol')!.key;
+}
