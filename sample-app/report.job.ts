@@ -1,0 +1,19 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import type { Etcd3 } from 'etcd3';
+import { ETCD_LOCK_CLIENT, WithLock } from '../lib/index.js';
+import { INSTANCE } from './inventory.service.js';
+
+/** A scheduled job that must not run on two replicas at once; busy replicas skip the tick. */
+@Injectable()
+export class ReportJob {
+  constructor(@Inject(ETCD_LOCK_CLIENT) private readonly etcd: Etcd3) {}
+
+  @Cron(CronExpression.EVERY_SECOND)
+  @WithLock('report-job', { onLocked: 'skip' })
+  async buildReport(): Promise<void> {
+    const runs = (await this.etcd.get('report-job/runs').number()) ?? 0;
+    await this.etcd.put('report-job/runs').value(runs + 1);
+    await this.etcd.put(`report-job/by/${INSTANCE}`).value(Date.now());
+  }
+}
