@@ -10,7 +10,10 @@ import type { EtcdLock } from './lock/etcd-lock.js';
 import { LockAcquirer } from './lock/lock-acquirer.js';
 import type { Lock } from './lock/lock.interface.js';
 import { ReentrantLock } from './lock/reentrant-lock.js';
-import { assertAcquireOptions, resolveTimingOptions } from './options/etcd-lock-options.defaults.js';
+import {
+  assertAcquireOptions,
+  resolveTimingOptions,
+} from './options/etcd-lock-options.defaults.js';
 import { assertLockKey, assertSignal } from './options/lock-options.validation.js';
 import { SessionPool } from './session/session-pool.js';
 
@@ -40,7 +43,11 @@ export class LockService implements OnApplicationShutdown {
   }
 
   /** Runs `fn` holding the lock and always releases it. Errors from `fn` pass through untouched. */
-  async withLock<T>(key: string, fn: (lock: Lock) => T | Promise<T>, options?: AcquireOptions): Promise<T> {
+  async withLock<T>(
+    key: string,
+    fn: (lock: Lock) => T | Promise<T>,
+    options?: AcquireOptions,
+  ): Promise<T> {
     return (await this.runLocked(key, fn, options, 'wait', 'withLock options')) as T;
   }
 
@@ -62,7 +69,10 @@ export class LockService implements OnApplicationShutdown {
     argument = 'options',
   ): Promise<T | undefined> {
     if (typeof fn !== 'function') {
-      throw new InvalidLockArgumentError('withLock callback', `expected a function, got ${typeof fn}`);
+      throw new InvalidLockArgumentError(
+        'withLock callback',
+        `expected a function, got ${typeof fn}`,
+      );
     }
     const lock = await this.take(key, options, onLocked, argument);
     if (lock === null) return undefined;

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     }
     await Promise.all(apps.map(waitListening));
     console.log(`etcd ${hosts}; ${INSTANCES} replicas: ${urls.join(' ')}`);
-    console.log(`${REQUESTS} concurrent reservations for ${STOCK} seats, spread over the replicas:\n`);
+    console.log(
+      `${REQUESTS} concurrent reservations for ${STOCK} seats, spread over the replicas:\n`,
+    );
     const locked = await race(urls, 'seats-locked', 'reserve');
     const unlocked = await race(urls, 'seats-unguarded', 'reserve-unguarded');
     const jobRuns = await reportJobRuns(hosts);
@@ -45,11 +47,15 @@ async function main(): Promise<void> {
 }
 
 async function race(urls: string[], sku: string, route: string): Promise<Summary> {
-  const restock = await fetch(`${urls[0]}/inventory/${sku}/restock?quantity=${STOCK}`, { method: 'POST' });
+  const restock = await fetch(`${urls[0]}/inventory/${sku}/restock?quantity=${STOCK}`, {
+    method: 'POST',
+  });
   if (!restock.ok) throw new Error(`restock failed: ${restock.status} ${await restock.text()}`);
   await Promise.all(
     Array.from({ length: REQUESTS }, (_, i) =>
-      fetch(`${urls[i % urls.length]}/inventory/${sku}/${route}`, { method: 'POST' }).then((r) => r.text()),
+      fetch(`${urls[i % urls.length]}/inventory/${sku}/${route}`, { method: 'POST' }).then((r) =>
+        r.text(),
+      ),
     ),
   );
   const res = await fetch(`${urls[0]}/inventory/${sku}?initial=${STOCK}`);

@@ -23,7 +23,10 @@ export class InventoryService {
   }
 
   /** `LockService.withLock` used directly, with a fenced write as the final step. */
-  async restock(sku: string, quantity: number): Promise<{ remaining: number; fencingToken: string }> {
+  async restock(
+    sku: string,
+    quantity: number,
+  ): Promise<{ remaining: number; fencingToken: string }> {
     return this.locks.withLock(`inventory:${sku}`, async (lock) => {
       await this.store.clear(sku);
       const written = await this.store.setRemainingFenced(lock, sku, quantity);
@@ -33,7 +36,10 @@ export class InventoryService {
   }
 
   async summary(sku: string, initial: number) {
-    const [orders, remaining] = await Promise.all([this.store.orders(sku), this.store.remaining(sku)]);
+    const [orders, remaining] = await Promise.all([
+      this.store.orders(sku),
+      this.store.remaining(sku),
+    ]);
     return { sku, initial, orders, remaining, oversold: Math.max(0, orders - initial) };
   }
 }

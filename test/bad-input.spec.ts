@@ -44,7 +44,9 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
   it.each(badKeys)('rejects a key that is %s', async (_, key) => {
     await expect(locks.acquire(key as string)).rejects.toBeInstanceOf(InvalidLockArgumentError);
     await expect(locks.tryAcquire(key as string)).rejects.toBeInstanceOf(InvalidLockArgumentError);
-    await expect(locks.withLock(key as string, () => 1)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+    await expect(locks.withLock(key as string, () => 1)).rejects.toBeInstanceOf(
+      InvalidLockArgumentError,
+    );
   });
 
   const badOptions: [string, unknown][] = [
@@ -62,11 +64,15 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
     ['options not an object', 'fast'],
   ];
   it.each(badOptions)('rejects options with %s', async (_, options) => {
-    await expect(locks.acquire('ok', options as never)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+    await expect(locks.acquire('ok', options as never)).rejects.toBeInstanceOf(
+      InvalidLockArgumentError,
+    );
   });
 
   it('rejects a withLock callback that is not a function', async () => {
-    await expect(locks.withLock('ok', 'nope' as never)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+    await expect(locks.withLock('ok', 'nope' as never)).rejects.toBeInstanceOf(
+      InvalidLockArgumentError,
+    );
   });
 
   it('rejects bad decorator arguments at decoration time', () => {
@@ -111,14 +117,23 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
   it('rejects bad module options when the module starts', async () => {
     @Module({ imports: [EtcdLockModule.forRoot({ ttl: 0 })] })
     class BadModule {}
-    await expect(NestFactory.createApplicationContext(BadModule, { logger: false, abortOnError: false })).rejects.toBeInstanceOf(
-      InvalidLockArgumentError,
-    );
+    await expect(
+      NestFactory.createApplicationContext(BadModule, { logger: false, abortOnError: false }),
+    ).rejects.toBeInstanceOf(InvalidLockArgumentError);
   });
 
   it('fails with LockAcquireError when etcd is unreachable, after its retries', async () => {
-    const offline = await bootContext({ prefix, hosts: '127.0.0.1:1', retries: 1, retryDelay: 10, callTimeout: 500 });
-    const error = await offline.get(LockService).acquire('ok').catch((e: unknown) => e);
+    const offline = await bootContext({
+      prefix,
+      hosts: '127.0.0.1:1',
+      retries: 1,
+      retryDelay: 10,
+      callTimeout: 500,
+    });
+    const error = await offline
+      .get(LockService)
+      .acquire('ok')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockAcquireError);
     expect((error as LockAcquireError).attempts).toBe(2);
     await offline.close();

@@ -17,7 +17,9 @@ describe('mutual exclusion across processes and concurrent callers', () => {
   afterAll(() => etcd.close());
 
   const counterTotal = async (run: string) => {
-    const values = await Promise.all(KEYS.map((k) => etcd.get(`test-counter/${run}-${k}`).number()));
+    const values = await Promise.all(
+      KEYS.map((k) => etcd.get(`test-counter/${run}-${k}`).number()),
+    );
     return values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
   };
 

@@ -106,11 +106,18 @@ describe('@WithLock on controller routes over HTTP', () => {
   it('serialises concurrent reservations of one SKU', async () => {
     const sku = `sku-${Date.now()}`;
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => fetch(`${http.url}/stock/${sku}/reserve`, { method: 'POST' })),
+      Array.from({ length: 10 }, () =>
+        fetch(`${http.url}/stock/${sku}/reserve`, { method: 'POST' }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
-    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { reserved: number; token: string }[];
-    expect(bodies.map((b) => b.reserved).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as {
+      reserved: number;
+      token: string;
+    }[];
+    expect(bodies.map((b) => b.reserved).sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
     const byCount = [...bodies].sort((a, b) => a.reserved - b.reserved).map((b) => BigInt(b.token));
     for (let i = 1; i < byCount.length; i++) expect(byCount[i]! > byCount[i - 1]!).toBe(true);
   });

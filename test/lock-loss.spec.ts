@@ -36,7 +36,10 @@ describe('losing a lock is never silent', () => {
 
     const next = await locks.acquire('lost'); // opens a fresh session
     expect(next.fencingToken > old.fencingToken).toBe(true);
-    const stale = await old.ifHeld().then(etcd.put(`${prefix}resource`).value('stale')).commit();
+    const stale = await old
+      .ifHeld()
+      .then(etcd.put(`${prefix}resource`).value('stale'))
+      .commit();
     expect(stale.succeeded).toBe(false);
     await old.release();
     expect(await keysUnder(etcd, `${prefix}lost/`)).toEqual([next.etcdKey]);

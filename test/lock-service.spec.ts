@@ -129,10 +129,16 @@ describe('LockService', () => {
 
   it('makes a transaction conditional on still holding the lock', async () => {
     const lock = await locks.acquire('fenced');
-    const guarded = await lock.ifHeld().then(etcd.put(`${prefix}data`).value('v1')).commit();
+    const guarded = await lock
+      .ifHeld()
+      .then(etcd.put(`${prefix}data`).value('v1'))
+      .commit();
     expect(guarded.succeeded).toBe(true);
     await lock.release();
-    const stale = await lock.ifHeld().then(etcd.put(`${prefix}data`).value('v2')).commit();
+    const stale = await lock
+      .ifHeld()
+      .then(etcd.put(`${prefix}data`).value('v2'))
+      .commit();
     expect(stale.succeeded).toBe(false);
     expect(await etcd.get(`${prefix}data`).string()).toBe('v1');
   });

@@ -51,7 +51,10 @@ describe('EtcdLockModule', () => {
       EtcdLockModule.forRootAsync({
         imports: [ConfigModule],
         inject: [LockConfig],
-        useFactory: (config: LockConfig) => ({ ...config.createEtcdLockOptions(), prefix: 'from-factory/' }),
+        useFactory: (config: LockConfig) => ({
+          ...config.createEtcdLockOptions(),
+          prefix: 'from-factory/',
+        }),
       }),
     );
     const lock = await app.get(LockService).acquire('async');
@@ -96,7 +99,8 @@ describe('EtcdLockModule', () => {
 
 describe('packaging', () => {
   it('the built ESM package loads from CommonJS through require(esm)', () => {
-    const script = "const m = require('./dist/index.js'); console.log(typeof m.EtcdLockModule, typeof m.WithLock)";
+    const script =
+      "const m = require('./dist/index.js'); console.log(typeof m.EtcdLockModule, typeof m.WithLock)";
     const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(out.trim()).toBe('function function');
   });

@@ -1,10 +1,4 @@
-import {
-  ConsecutiveBreaker,
-  circuitBreaker,
-  handleWhen,
-  noop,
-  retry,
-} from 'cockatiel';
+import { ConsecutiveBreaker, circuitBreaker, handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, isRecoverableError } from 'etcd3';
 import type { ResolvedModuleOptions } from '../interfaces/etcd-lock-module-options.interface.js';
 

@@ -35,15 +35,25 @@ export function WithLock(
     const className = target.constructor.name;
     const method = String(propertyKey);
     if (typeof original !== 'function') {
-      throw new InvalidLockArgumentError('@WithLock target', `${className}.${method} is not a method`);
+      throw new InvalidLockArgumentError(
+        '@WithLock target',
+        `${className}.${method} is not a method`,
+      );
     }
     Inject(LockService)(target, LOCK_SERVICE);
     const wrapped = {
       async [method](this: { [LOCK_SERVICE]?: LockService }, ...args: unknown[]) {
         const service = this?.[LOCK_SERVICE];
-        if (typeof service?.runLocked !== 'function') throw new LockModuleMissingError(className, method);
+        if (typeof service?.runLocked !== 'function')
+          throw new LockModuleMissingError(className, method);
         const name = resolveLockKey(lockKey, this, args);
-        return service.runLocked(name, () => original.apply(this, args), timing, onLocked, '@WithLock options');
+        return service.runLocked(
+          name,
+          () => original.apply(this, args),
+          timing,
+          onLocked,
+          '@WithLock options',
+        );
       },
     }[method]!;
     copyMethodMetadata(original, wrapped);
@@ -64,7 +74,10 @@ function normalizeOptions(ttlOrOptions: unknown, retries: unknown): WithLockOpti
     return onLocked === undefined ? timing : { ...timing, onLocked: assertOnLocked(onLocked) };
   }
   if (ttlOrOptions !== undefined && typeof ttlOrOptions !== 'number') {
-    throw new InvalidLockArgumentError('@WithLock ttl', `expected seconds or an options object, got ${typeof ttlOrOptions}`);
+    throw new InvalidLockArgumentError(
+      '@WithLock ttl',
+      `expected seconds or an options object, got ${typeof ttlOrOptions}`,
+    );
   }
   const timing: LockTimingOptions = {};
   if (ttlOrOptions !== undefined) timing.ttl = ttlOrOptions;

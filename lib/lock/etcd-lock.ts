@@ -11,7 +11,9 @@ export class EtcdLock implements Lock {
   private released: Promise<void> | undefined;
   private readonly onSessionLost = () => {
     const reason = this.mutex.session.signal.reason as Error | undefined;
-    this.controller.abort(new LockLostError(this.key, reason?.message ?? 'session lost', { cause: reason }));
+    this.controller.abort(
+      new LockLostError(this.key, reason?.message ?? 'session lost', { cause: reason }),
+    );
   };
 
   constructor(
@@ -37,7 +39,9 @@ export class EtcdLock implements Lock {
   }
 
   get held(): boolean {
-    return this.released === undefined && !this.controller.signal.aborted && this.mutex.session.alive;
+    return (
+      this.released === undefined && !this.controller.signal.aborted && this.mutex.session.alive
+    );
   }
 
   /** The lock was lost before now, even if the session timer has not fired yet. */

@@ -34,7 +34,9 @@ export class LockAcquirer {
     }
     const gate = new AbortController();
     const onAbort = () =>
-      gate.abort(new LockTimeoutError(key, waited(), { reason: 'aborted by signal', cause: signal?.reason }));
+      gate.abort(
+        new LockTimeoutError(key, waited(), { reason: 'aborted by signal', cause: signal?.reason }),
+      );
     signal?.addEventListener('abort', onAbort, { once: true });
     const timer =
       mode === 'wait' && Number.isFinite(timing.waitTimeout)
@@ -45,7 +47,10 @@ export class LockAcquirer {
       return await raceAbort(inner, gate.signal);
     } catch (error) {
       // The attempt may still win after we gave up: hand such a lock straight back.
-      inner.then((lock) => lock?.release(), () => undefined);
+      inner.then(
+        (lock) => lock?.release(),
+        () => undefined,
+      );
       throw error;
     } finally {
       clearTimeout(timer);
@@ -90,10 +95,14 @@ export class LockAcquirer {
         return new EtcdLock(key, mutex, (m) => this.removeKey(m, timing));
       } catch (error) {
         this.removeInBackground(mutex, timing);
-        const expired = error instanceof SessionExpiredError || (session.signal.aborted && !signal.aborted);
+        const expired =
+          error instanceof SessionExpiredError || (session.signal.aborted && !signal.aborted);
         if (!expired) throw error;
         if (restarts >= timing.retries) {
-          throw new LockAcquireError(key, restarts + 1, { reason: 'the session lease kept expiring', cause: error });
+          throw new LockAcquireError(key, restarts + 1, {
+            reason: 'the session lease kept expiring',
+            cause: error,
+          });
         }
       }
     }

@@ -39,7 +39,8 @@ export class EtcdMutex {
    * Returns true when we are at the head, i.e. hold the lock.
    */
   async enqueue(): Promise<boolean> {
-    const head = () => this.client.getAll().prefix(this.queuePrefix).sort('Create', 'Ascend').limit(1);
+    const head = () =>
+      this.client.getAll().prefix(this.queuePrefix).sort('Create', 'Ascend').limit(1);
     const res = await this.client
       .if(this.ownKey, 'Create', '==', 0)
       .then(this.client.put(this.ownKey).value(OWNER).lease(this.session.leaseId), head())
@@ -55,7 +56,10 @@ export class EtcdMutex {
    * Waits until no key older than ours remains. Each round reads our own key and our
    * predecessor in one range, so ownership is confirmed by the same read that ends the wait.
    */
-  async waitForTurn(signal: AbortSignal, read: <T>(step: () => Promise<T>) => Promise<T>): Promise<void> {
+  async waitForTurn(
+    signal: AbortSignal,
+    read: <T>(step: () => Promise<T>) => Promise<T>,
+  ): Promise<void> {
     let watchFailures = 0;
     for (;;) {
       signal.throwIfAborted();

@@ -28,9 +28,19 @@ export const DEFAULT_HOST = '127.0.0.1:2379';
 export const DEFAULT_CALL_TIMEOUT = 5_000;
 
 const TIMING_KEYS = ['ttl', 'retries', 'retryDelay', 'waitTimeout'] as const;
-const MODULE_KEYS = [...TIMING_KEYS, 'hosts', 'auth', 'credentials', 'client', 'prefix', 'callTimeout'];
+const MODULE_KEYS = [
+  ...TIMING_KEYS,
+  'hosts',
+  'auth',
+  'credentials',
+  'client',
+  'prefix',
+  'callTimeout',
+];
 
-export function resolveModuleOptions(raw: EtcdLockModuleOptions | undefined): ResolvedModuleOptions {
+export function resolveModuleOptions(
+  raw: EtcdLockModuleOptions | undefined,
+): ResolvedModuleOptions {
   const options = assertPlainObject(raw, 'EtcdLockModule options') as EtcdLockModuleOptions;
   // `isGlobal` is a module-definition extra, not ours to validate.
   const { isGlobal: _ignored, ...rest } = options as EtcdLockModuleOptions & { isGlobal?: unknown };
@@ -58,7 +68,11 @@ export function resolveTimingOptions(
     ttl: assertTtl(options.ttl ?? defaults.ttl),
     retries: assertRetries(options.retries ?? defaults.retries),
     retryDelay: assertMilliseconds(options.retryDelay ?? defaults.retryDelay, 'retryDelay'),
-    waitTimeout: assertMilliseconds(options.waitTimeout ?? defaults.waitTimeout, 'waitTimeout', true),
+    waitTimeout: assertMilliseconds(
+      options.waitTimeout ?? defaults.waitTimeout,
+      'waitTimeout',
+      true,
+    ),
   };
 }
 
@@ -69,11 +83,16 @@ export function assertAcquireOptions(raw: unknown, argument: string): AcquireOpt
 }
 
 function resolveHosts(hosts: EtcdLockModuleOptions['hosts']): string[] {
-  const fromEnv = process.env.ETCD_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean);
+  const fromEnv = process.env.ETCD_HOSTS?.split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   const list = hosts === undefined ? (fromEnv?.length ? fromEnv : [DEFAULT_HOST]) : hosts;
   const array = Array.isArray(list) ? list : [list];
   if (array.length === 0 || array.some((h) => typeof h !== 'string' || h.trim() === '')) {
-    throw new InvalidLockArgumentError('hosts', 'expected a non-empty host string or array of them');
+    throw new InvalidLockArgumentError(
+      'hosts',
+      'expected a non-empty host string or array of them',
+    );
   }
   return array;
 }

@@ -16,33 +16,48 @@ export function assertLockKey(key: unknown, argument = 'lock key'): string {
   }
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes > MAX_KEY_BYTES) {
-    throw new InvalidLockArgumentError(argument, `is ${bytes} bytes, the limit is ${MAX_KEY_BYTES}`);
+    throw new InvalidLockArgumentError(
+      argument,
+      `is ${bytes} bytes, the limit is ${MAX_KEY_BYTES}`,
+    );
   }
   return key;
 }
 
 export function assertTtl(ttl: unknown): number {
   if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 2 || ttl > 2 ** 31 - 1) {
-    throw new InvalidLockArgumentError('ttl', `expected an integer number of seconds >= 2, got ${show(ttl)}`);
+    throw new InvalidLockArgumentError(
+      'ttl',
+      `expected an integer number of seconds >= 2, got ${show(ttl)}`,
+    );
   }
   return ttl;
 }
 
 export function assertRetries(retries: unknown): number {
   if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 1000) {
-    throw new InvalidLockArgumentError('retries', `expected an integer from 0 to 1000, got ${show(retries)}`);
+    throw new InvalidLockArgumentError(
+      'retries',
+      `expected an integer from 0 to 1000, got ${show(retries)}`,
+    );
   }
   return retries;
 }
 
-export function assertMilliseconds(value: unknown, argument: string, allowInfinity = false): number {
+export function assertMilliseconds(
+  value: unknown,
+  argument: string,
+  allowInfinity = false,
+): number {
   const ok =
     typeof value === 'number' &&
     value >= 0 &&
     (Number.isFinite(value) || (allowInfinity && value === Infinity)) &&
     !Number.isNaN(value);
   if (!ok) {
-    const range = allowInfinity ? 'a number of milliseconds >= 0 or Infinity' : 'a finite number of milliseconds >= 0';
+    const range = allowInfinity
+      ? 'a number of milliseconds >= 0 or Infinity'
+      : 'a finite number of milliseconds >= 0';
     throw new InvalidLockArgumentError(argument, `expected ${range}, got ${show(value)}`);
   }
   return value;
@@ -50,7 +65,10 @@ export function assertMilliseconds(value: unknown, argument: string, allowInfini
 
 export function assertOnLocked(value: unknown): OnLocked {
   if (!ON_LOCKED.includes(value as OnLocked)) {
-    throw new InvalidLockArgumentError('onLocked', `expected one of ${ON_LOCKED.join(', ')}, got ${show(value)}`);
+    throw new InvalidLockArgumentError(
+      'onLocked',
+      `expected one of ${ON_LOCKED.join(', ')}, got ${show(value)}`,
+    );
   }
   return value as OnLocked;
 }
@@ -63,12 +81,19 @@ export function assertSignal(value: unknown): AbortSignal | undefined {
 export function assertPlainObject(value: unknown, argument: string): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidLockArgumentError(argument, `expected an options object, got ${typeName(value)}`);
+    throw new InvalidLockArgumentError(
+      argument,
+      `expected an options object, got ${typeName(value)}`,
+    );
   }
   return value as Record<string, unknown>;
 }
 
-export function assertKnownKeys(value: Record<string, unknown>, known: readonly string[], argument: string): void {
+export function assertKnownKeys(
+  value: Record<string, unknown>,
+  known: readonly string[],
+  argument: string,
+): void {
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     throw new InvalidLockArgumentError(argument, `unknown option(s) ${unknown.join(', ')}`);
@@ -82,5 +107,9 @@ function typeName(value: unknown): string {
 }
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'bigint' ? `${value}n` : String(value);
+  return typeof value === 'string'
+    ? JSON.stringify(value)
+    : typeof value === 'bigint'
+      ? `${value}n`
+      : String(value);
 }

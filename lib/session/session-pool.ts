@@ -39,7 +39,14 @@ export class SessionPool {
     this.closing = true;
     const sessions = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.all(sessions.map((s) => s.then((x) => x.close(reason), () => undefined)));
+    await Promise.all(
+      sessions.map((s) =>
+        s.then(
+          (x) => x.close(reason),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   private forget(ttl: number, entry: Promise<LockSession>): void {

@@ -65,7 +65,13 @@ export class LedgerService {
     const lock = this.locks.current(`ledger:${key}`);
     const enter = now();
     const value = await this.counter.increment(key);
-    this.recorder.record({ key, enter, exit: now(), fencingToken: String(lock?.fencingToken ?? -1n), via });
+    this.recorder.record({
+      key,
+      enter,
+      exit: now(),
+      fencingToken: String(lock?.fencingToken ?? -1n),
+      via,
+    });
     return value;
   }
 }

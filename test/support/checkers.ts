@@ -8,7 +8,9 @@ export interface Violation {
 
 /** Pairs of sections on one key whose [enter, exit] intervals intersect. */
 export function findOverlaps(sections: readonly CriticalSection[]): Violation[] {
-  return consecutive(sections).filter(([a, b]) => b.enter < a.exit).map(toViolation);
+  return consecutive(sections)
+    .filter(([a, b]) => b.enter < a.exit)
+    .map(toViolation);
 }
 
 /** Consecutive sections on one key (in entry order) whose fencing tokens do not increase. */

@@ -1,15 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startEtcd } from '../../tools/etcd/etcd-process.js';
 import { findEtcd } from '../../tools/etcd/find-etcd.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    etcdHosts: string;
-    etcdctl: string;
-  }
-}
 
 /**
  * Compiles the library (dist/, for the CommonJS check) and the test app (build/, for worker

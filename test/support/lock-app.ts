@@ -20,7 +20,9 @@ export function bootContext(options: EtcdLockModuleOptions): Promise<INestApplic
 }
 
 /** The test app over real HTTP on a free loopback port; returns its base URL. */
-export async function bootHttp(options: EtcdLockModuleOptions): Promise<{ app: INestApplication; url: string }> {
+export async function bootHttp(
+  options: EtcdLockModuleOptions,
+): Promise<{ app: INestApplication; url: string }> {
   const app = await NestFactory.create(TestAppModule.register({ hosts: etcdHosts(), ...options }), {
     logger: false,
   });

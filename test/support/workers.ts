@@ -42,11 +42,13 @@ function lineReader(child: ChildProcess): () => Promise<string> {
   const iterator = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return async () => {
     const { value, done } = await iterator.next();
-    if (done) throw new Error(`worker ${child.pid} ended early (exit ${child.exitCode}): ${stderr}`);
+    if (done)
+      throw new Error(`worker ${child.pid} ended early (exit ${child.exitCode}): ${stderr}`);
     return value as string;
   };
 }
 
 function expectLine(line: string, expected: string): void {
-  if (line !== expected) throw new Error(`worker said ${JSON.stringify(line)}, expected ${expected}`);
+  if (line !== expected)
+    throw new Error(`worker said ${JSON.stringify(line)}, expected ${expected}`);
 }

@@ -23,16 +23,26 @@ export async function startEtcd(options: { readyTimeoutMs?: number } = {}): Prom
   const child = spawn(
     binaries.etcd,
     [
-      '--name', 'lock-test',
-      '--data-dir', dataDir,
-      '--listen-client-urls', client,
-      '--advertise-client-urls', client,
-      '--listen-peer-urls', peer,
-      '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', `lock-test=${peer}`,
-      '--initial-cluster-state', 'new',
-      '--logger', 'zap',
-      '--log-level', 'error',
+      '--name',
+      'lock-test',
+      '--data-dir',
+      dataDir,
+      '--listen-client-urls',
+      client,
+      '--advertise-client-urls',
+      client,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      peer,
+      '--initial-cluster',
+      `lock-test=${peer}`,
+      '--initial-cluster-state',
+      'new',
+      '--logger',
+      'zap',
+      '--log-level',
+      'error',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -49,7 +59,9 @@ export async function startEtcd(options: { readyTimeoutMs?: number } = {}): Prom
     await waitHealthy(client, child, options.readyTimeoutMs ?? 20_000);
   } catch (error) {
     await stop();
-    throw new Error(`etcd did not become healthy: ${(error as Error).message}\n${stderr}`);
+    throw new Error(`etcd did not become healthy: ${(error as Error).message}\n${stderr}`, {
+      cause: error,
+    });
   }
   return { endpoint: `127.0.0.1:${clientPort}`, etcdctl: binaries.etcdctl, dataDir, stop };
 }

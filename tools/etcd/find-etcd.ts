@@ -19,7 +19,10 @@ export function findEtcd(log: (line: string) => void = console.error): EtcdBinar
     log('etcd not found; installing Debian packages etcd-server and etcd-client with apt-get…');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'etcd-server', 'etcd-client'], { stdio: 'ignore', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'etcd-server', 'etcd-client'], {
+      stdio: 'ignore',
+      env,
+    });
     const installed = locate();
     if (installed) return installed;
   }
