@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { Injectable, type INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EtcdLockModule, LockService, WithLock } from '../../lib/index.js';
+import type { Contender } from './contender.js';
+
+@Injectable()
+class DecoratedJob {
+  @WithLock((key: string) => key)
+  async run(_key: string): Promise<void> {}
+}
+
+async function boot(hosts: string): Promise<INestApplicationContext> {
+  @Module({
+    imports: [EtcdLockModule.forRoot({ hosts, prefix: 'bench-ours/' })],
+    providers: [DecoratedJob],
+  })
+  class BenchModule {}
+  return NestFactory.createApplicationContext(BenchModule, { logger: false });
+}
+
+/** `LockService.acquire` + `release`. */
+export async function oursService(hosts: string): Promise<Contender> {
+  const app = await boot(hosts);
+  const locks = app.get(LockService);
+  return {
+    name: 'ours: LockService acquire/release',
+    async cycle(key) {
+      const lock = await locks.acquire(key);
+      await lock.release();
+    },
+    close: () => app.close(),
+  };
+}
+
+/** `LockService.withLock` around an empty function. */
+export async function oursWithLock(hosts: string): Promise<Contender> {
+  const app = await boot(hosts);
+  const locks = app.get(LockService);
+  return {
+    name: 'ours: LockService.withLock',
+    cycle: (key) => locks.withLock(key, () => undefined),
+    close: () => app.close(),
+  };
+}
+
+/** `@WithLock` on an empty provider method. */
+export async function oursDecorator(hosts: string): Promise<Contender> {
+  const app = await boot(hosts);
+  const job = app.get(DecoratedJob);
+  return {
+    name: 'ours: @WithLock method',
+    cycle: (key) => job.run(key),
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,17 @@
+import { Etcd3 } from 'etcd3';
+import type { Contender } from './contender.js';
+
+/** The floor: one put and one delete of a key, no lock semantics. Two Raft writes. */
+export function rawFloor(hosts: string): Contender {
+  const client = new Etcd3({ hosts });
+  return {
+    name: 'raw put+delete (floor)',
+    async cycle(key) {
+      await client.put(`bench-raw/${key}`).value('x');
+      await client.delete().key(`bench-raw/${key}`);
+    },
+    async close() {
+      client.close();
+    },
+  };
+}
