@@ -1,29 +1,17 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Etcd3 } from 'etcd3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LockService } from '../lib/index.js';
-import { bootContext, etcdHosts, inspector, keysUnder, uniquePrefix } from './support/lock-app.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { etcdHosts, keysUnder, uniquePrefix, useLockApp } from './support/lock-app.js';
 
 const etcdctl = inject('etcdctl');
 
 describe('interop with `etcdctl lock` (Go concurrency.Mutex)', () => {
   const prefix = uniquePrefix('interop');
-  let app: INestApplicationContext;
-  let locks: LockService;
-  let etcd: Etcd3;
+  const fx = useLockApp({ prefix });
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!etcdctl) throw new Error('etcdctl not found: install etcd-client or put etcdctl on PATH');
-    app = await bootContext({ prefix });
-    locks = app.get(LockService);
-    etcd = inspector();
-  });
-  afterAll(async () => {
-    await app.close();
-    etcd.close();
   });
 
   /** `etcdctl lock <name>` prints its key once it holds the lock and keeps it until interrupted. */
@@ -43,23 +31,23 @@ describe('interop with `etcdctl lock` (Go concurrency.Mutex)', () => {
 
   it('a lock held by the library makes etcdctl wait, and the reverse', async () => {
     const name = `${prefix}shared`;
-    const ours = await locks.acquire('shared');
+    const ours = await fx.locks.acquire('shared');
     const cli = etcdctlLock(name);
     // etcdctl has queued its own key behind ours, yet it has not acquired.
-    await expect.poll(() => keysUnder(etcd, `${name}/`).then((k) => k.length)).toBe(2);
+    await expect.poll(() => keysUnder(fx.etcd, `${name}/`).then((k) => k.length)).toBe(2);
     expect(cli.hasPrinted()).toBe(false);
 
     await ours.release();
     const cliKey = await cli.acquired;
     expect(cliKey.startsWith(`${name}/`)).toBe(true);
-    expect(await locks.tryAcquire('shared')).toBeNull();
+    expect(await fx.locks.tryAcquire('shared')).toBeNull();
 
-    const waiting = locks.acquire('shared', { waitTimeout: 10_000 });
+    const waiting = fx.locks.acquire('shared', { waitTimeout: 10_000 });
     cli.child.kill('SIGINT');
     await once(cli.child, 'exit');
     const next = await waiting;
     expect(next.fencingToken > ours.fencingToken).toBe(true);
     await next.release();
-    expect(await keysUnder(etcd, `${name}/`)).toEqual([]);
+    expect(await keysUnder(fx.etcd, `${name}/`)).toEqual([]);
   });
 });

@@ -1,9 +1,8 @@
 import { once } from 'node:events';
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Etcd3 } from 'etcd3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LockLostError, LockService, type Lock } from '../lib/index.js';
-import { bootContext, inspector, keysUnder, uniquePrefix } from './support/lock-app.js';
+import { describe, expect, it } from 'vitest';
+import { LockLostError, type Lock } from '../lib/index.js';
+import { keysUnder, uniquePrefix, useLockApp } from './support/lock-app.js';
 
 /** Revokes the session lease behind a lock, as an expiry or an operator would. */
 async function revokeLeaseOf(etcd: Etcd3, lock: Lock): Promise<void> {
@@ -13,42 +12,30 @@ async function revokeLeaseOf(etcd: Etcd3, lock: Lock): Promise<void> {
 
 describe('losing a lock is never silent', () => {
   const prefix = uniquePrefix('loss');
-  let app: INestApplicationContext;
-  let locks: LockService;
-  let etcd: Etcd3;
-
-  beforeAll(async () => {
-    app = await bootContext({ prefix, ttl: 2 });
-    locks = app.get(LockService);
-    etcd = inspector();
-  });
-  afterAll(async () => {
-    await app.close();
-    etcd.close();
-  });
+  const fx = useLockApp({ prefix, ttl: 2 });
 
   it('aborts the signal, rejects fenced writes, and never deletes the next holder', async () => {
-    const old = await locks.acquire('lost');
-    await revokeLeaseOf(etcd, old);
+    const old = await fx.locks.acquire('lost');
+    await revokeLeaseOf(fx.etcd, old);
     await once(old.signal, 'abort');
     expect(old.signal.reason).toBeInstanceOf(LockLostError);
     expect(old.held).toBe(false);
 
-    const next = await locks.acquire('lost'); // opens a fresh session
+    const next = await fx.locks.acquire('lost'); // opens a fresh session
     expect(next.fencingToken > old.fencingToken).toBe(true);
     const stale = await old
       .ifHeld()
-      .then(etcd.put(`${prefix}resource`).value('stale'))
+      .then(fx.etcd.put(`${prefix}resource`).value('stale'))
       .commit();
     expect(stale.succeeded).toBe(false);
     await old.release();
-    expect(await keysUnder(etcd, `${prefix}lost/`)).toEqual([next.etcdKey]);
+    expect(await keysUnder(fx.etcd, `${prefix}lost/`)).toEqual([next.etcdKey]);
     await next.release();
   });
 
   it('does not report success for work that outlived its lock', async () => {
-    const outcome = locks.withLock('outlived', async (lock) => {
-      await revokeLeaseOf(etcd, lock);
+    const outcome = fx.locks.withLock('outlived', async (lock) => {
+      await revokeLeaseOf(fx.etcd, lock);
       await once(lock.signal, 'abort');
       return 'finished';
     });
@@ -57,8 +44,8 @@ describe('losing a lock is never silent', () => {
 
   it('still passes the callback error through when the lock was also lost', async () => {
     const mine = new Error('mine');
-    const outcome = locks.withLock('outlived-throws', async (lock) => {
-      await revokeLeaseOf(etcd, lock);
+    const outcome = fx.locks.withLock('outlived-throws', async (lock) => {
+      await revokeLeaseOf(fx.etcd, lock);
       await once(lock.signal, 'abort');
       throw mine;
     });

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Etcd3 } from 'etcd3';
-import { inject } from 'vitest';
-import type { EtcdLockModuleOptions } from '../../lib/index.js';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { type EtcdLockModuleOptions, LockService } from '../../lib/index.js';
 import { TestAppModule } from '../src/test-app.module.js';
 
 export const etcdHosts = (): string => inject('etcdHosts');
@@ -41,4 +41,26 @@ export async function keysUnder(client: Etcd3, prefix: string): Promise<string[]
 
 export async function leaseCount(client: Etcd3): Promise<number> {
   return ((await client.leaseClient.leaseLeases()).leases ?? []).length;
+}
+
+export interface LockAppFixture {
+  readonly app: INestApplicationContext;
+  readonly locks: LockService;
+  /** A separate plain client, for looking at etcd from outside the module. */
+  readonly etcd: Etcd3;
+}
+
+/** Boots the test app before the suite's tests and closes it (and the inspector) afterwards. */
+export function useLockApp(options: EtcdLockModuleOptions): LockAppFixture {
+  const fixture = {} as { app: INestApplicationContext; locks: LockService; etcd: Etcd3 };
+  beforeAll(async () => {
+    fixture.etcd = inspector();
+    fixture.app = await bootContext(options);
+    fixture.locks = fixture.app.get(LockService);
+  });
+  afterAll(async () => {
+    await fixture.app?.close();
+    fixture.etcd?.close();
+  });
+  return fixture;
 }

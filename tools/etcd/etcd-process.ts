@@ -10,6 +10,8 @@ export interface EtcdInstance {
   readonly endpoint: string;
   readonly etcdctl: string | undefined;
   readonly dataDir: string;
+  /** The etcd process id, for fault tests that freeze (SIGSTOP) or kill it. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -63,7 +65,13 @@ export async function startEtcd(options: { readyTimeoutMs?: number } = {}): Prom
       cause: error,
     });
   }
-  return { endpoint: `127.0.0.1:${clientPort}`, etcdctl: binaries.etcdctl, dataDir, stop };
+  return {
+    endpoint: `127.0.0.1:${clientPort}`,
+    etcdctl: binaries.etcdctl,
+    dataDir,
+    pid: child.pid!,
+    stop,
+  };
 }
 
 /** Polls etcd's /health endpoint: the server is another process, so there is no event to await. */
