@@ -64,10 +64,9 @@ export class LockAcquirer {
   }
 
   /** Guarded delete of our own key; if etcd stays unreachable, drop the lease so it cannot linger. */
-  readonly removeKey = async (mutex: EtcdMutex, timing?: ResolvedTimingOptions): Promise<void> => {
-    const settings = timing ?? { retries: 3, retryDelay: 100 };
+  readonly removeKey = async (mutex: EtcdMutex, timing: ResolvedTimingOptions): Promise<void> => {
     try {
-      await withTransientRetry(mutex.ownKey, settings, () => mutex.remove());
+      await withTransientRetry(mutex.ownKey, timing, () => mutex.remove());
     } catch (error) {
       mutex.session.expire('could not delete a lock key; dropping the lease instead', error);
     }
@@ -87,7 +86,8 @@ export class LockAcquirer {
       try {
         const atHead = await retry(() => mutex.enqueue());
         if (!atHead && mode === 'try') {
-          this.removeInBackground(mutex, timing);
+          // Removed before answering, so a caller who retries at once does not queue behind it.
+          await this.removeKey(mutex, timing);
           return null;
         }
         if (!atHead) await mutex.waitForTurn(turn, retry);
