@@ -28,6 +28,20 @@ describe('LockService', () => {
     for (let i = 1; i < tokens.length; i++) expect(tokens[i]! > tokens[i - 1]!).toBe(true);
   });
 
+  it('reuses key names for sequential acquisitions, so etcd keeps no trail of dead keys', async () => {
+    const first = await fx.locks.acquire('reuse');
+    await first.release();
+    const second = await fx.locks.acquire('reuse');
+    const concurrent = fx.locks.acquire('reuse');
+    await expect.poll(() => keysUnder(fx.etcd, `${prefix}reuse/`).then((k) => k.length)).toBe(2);
+    await second.release();
+    const third = await concurrent;
+    expect(second.etcdKey).toBe(first.etcdKey);
+    expect(third.etcdKey).not.toBe(second.etcdKey);
+    expect(second.fencingToken > first.fencingToken).toBe(true);
+    await third.release();
+  });
+
   it('works with await using', async () => {
     let etcdKey = '';
     {
@@ -93,7 +107,7 @@ describe('LockService', () => {
       ),
     );
     expect(maxInside).toBe(1);
-    expect(new Set(seen.map((l) => l.etcdKey)).size).toBe(12);
+    expect(new Set(seen.map((l) => l.fencingToken)).size).toBe(12);
   });
 
   it('is reentrant within one async context and not across contexts', async () => {

@@ -12,7 +12,6 @@ export type AcquireMode = 'wait' | 'try';
 
 /** Runs one acquisition: session, enqueue, wait in line, and cleanup of every failed path. */
 export class LockAcquirer {
-  private sequence = 0;
   private readonly cleanups = new Set<Promise<void>>();
 
   constructor(
@@ -81,8 +80,7 @@ export class LockAcquirer {
     const retry = <T>(step: () => Promise<T>) => withTransientRetry(key, timing, step, signal);
     for (let restarts = 0; ; restarts++) {
       const session = await retry(() => this.sessions.get(timing.ttl));
-      const mutex = new EtcdMutex(this.client, `${this.prefix}${key}/`, session, ++this.sequence);
-      const turn = AbortSignal.any([signal, session.signal]);
+      const mutex = new EtcdMutex(this.client, `${this.prefix}${key}/`, session);
       try {
         const atHead = await retry(() => mutex.enqueue());
         if (!atHead && mode === 'try') {
@@ -90,7 +88,7 @@ export class LockAcquirer {
           await this.removeKey(mutex, timing);
           return null;
         }
-        if (!atHead) await mutex.waitForTurn(turn, retry);
+        if (!atHead) await mutex.waitForTurn(AbortSignal.any([signal, session.signal]), retry);
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
         return new EtcdLock(key, mutex, (m) => this.removeKey(m, timing));
       } catch (error) {

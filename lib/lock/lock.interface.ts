@@ -4,7 +4,7 @@ import type { ComparatorBuilder } from 'etcd3';
 export interface Lock extends AsyncDisposable {
   /** The lock name as the caller gave it, without the module prefix. */
   readonly key: string;
-  /** This holder's own key in etcd (`<prefix><key>/<leaseHex>_<seq>`). */
+  /** This holder's own key in etcd (`<prefix><key>/<leaseHex>_<slot>`). */
   readonly etcdKey: string;
   /**
    * Strictly increasing across successive holders of one name (the key's create revision).

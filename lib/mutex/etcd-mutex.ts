@@ -9,22 +9,23 @@ export class SessionExpiredError extends Error {}
 const OWNER = `${hostname()}/${process.pid}`;
 
 /**
- * etcd's concurrency recipe (Go `concurrency.Mutex`), one key per acquisition:
- * `<prefix><name>/<leaseHex>_<seq>` on the session lease. Waiters queue by create revision and
+ * etcd's concurrency recipe (Go `concurrency.Mutex`), one key per concurrent acquisition:
+ * `<prefix><name>/<leaseHex>_<slot>` on the session lease, the slot being the lowest one free. Waiters queue by create revision and
  * each watches only its predecessor, which gives FIFO without a thundering herd. The layout
  * matches `etcdctl lock <prefix><name>`, so Go/CLI holders and ours exclude each other.
  */
 export class EtcdMutex {
   readonly ownKey: string;
   private revision: bigint | undefined;
+  private readonly slot: number;
 
   constructor(
     private readonly client: Etcd3,
     readonly queuePrefix: string,
     readonly session: LockSession,
-    sequence: number,
   ) {
-    this.ownKey = `${queuePrefix}${session.leaseHex}_${sequence.toString(16)}`;
+    this.slot = session.slots.claim(queuePrefix);
+    this.ownKey = `${queuePrefix}${session.leaseHex}_${this.slot}`;
   }
 
   /** The create revision of our key: the fencing token. */
@@ -92,13 +93,14 @@ export class EtcdMutex {
     return this.client.if(this.ownKey, 'Create', '==', this.fencingToken.toString());
   }
 
-  /** Deletes only our own key, and only the incarnation we created. */
+  /** Deletes only our own key, and only the incarnation we created; then frees its name. */
   async remove(): Promise<void> {
     if (this.revision === undefined) {
-      // The enqueue reply never came; the key name is unique to this acquisition.
+      // The enqueue reply never came; no one else uses this key name while its slot is claimed.
       await this.client.delete().key(this.ownKey).exec();
-      return;
+    } else {
+      await this.ifHeld().then(this.client.delete().key(this.ownKey)).commit();
     }
-    await this.ifHeld().then(this.client.delete().key(this.ownKey)).commit();
+    this.session.slots.free(this.queuePrefix, this.slot);
   }
 }

@@ -1,4 +1,10 @@
-import { BrokenCircuitError, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  type RetryPolicy,
+} from 'cockatiel';
 import { isRecoverableError } from 'etcd3';
 import { EtcdLockError } from '../errors/etcd-lock.error.js';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
@@ -26,13 +32,7 @@ export async function withTransientRetry<T>(
   signal?: AbortSignal,
 ): Promise<T> {
   let attempts = 0;
-  const policy = retry(handleWhen(isTransientEtcdError), {
-    maxAttempts: settings.retries,
-    backoff: new ExponentialBackoff({
-      initialDelay: Math.max(1, settings.retryDelay),
-      maxDelay: Math.max(1, settings.retryDelay) * 32,
-    }),
-  });
+  const policy = policyFor(settings);
   try {
     return await policy.execute(() => {
       attempts++;
@@ -43,4 +43,21 @@ export async function withTransientRetry<T>(
     if (error instanceof EtcdLockError) throw error;
     throw new LockAcquireError(key, attempts, { cause: error });
   }
+}
+
+const policies = new Map<string, RetryPolicy>();
+
+/** Policies are stateless between executions, so one per setting serves every call. */
+function policyFor({ retries, retryDelay }: RetrySettings): RetryPolicy {
+  const id = `${retries}:${retryDelay}`;
+  let policy = policies.get(id);
+  if (!policy) {
+    const initialDelay = Math.max(1, retryDelay);
+    policy = retry(handleWhen(isTransientEtcdError), {
+      maxAttempts: retries,
+      backoff: new ExponentialBackoff({ initialDelay, maxDelay: initialDelay * 32 }),
+    });
+    policies.set(id, policy);
+  }
+  return policy;
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Etcd3, Lease } from 'etcd3';
+import { KeySlots } from './key-slots.js';
 
 /**
  * One etcd lease per TTL, kept alive in the background and shared by every lock this process
@@ -10,6 +11,8 @@ import type { Etcd3, Lease } from 'etcd3';
  */
 export class LockSession {
   readonly leaseHex: string;
+  /** Key names in use on this lease, per queue prefix. */
+  readonly slots = new KeySlots();
   private readonly controller = new AbortController();
   private deadline: number;
   private sentKeepalives: number[] = [];
