@@ -1,7 +1,9 @@
-/** One way of taking and giving back a lock (or, for the floor, a bare put + delete). */
+/** One way of holding a lock around a critical section (for the floor: no lock at all). */
 export interface Contender {
   readonly name: string;
-  /** Acquire, then release, one key. */
-  cycle(key: string): Promise<void>;
+  /** Takes the lock on `key`, runs `section`, gives the lock back. */
+  run(key: string, section: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
+
+export const noSection = async (): Promise<void> => undefined;

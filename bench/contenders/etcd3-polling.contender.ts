@@ -7,7 +7,7 @@ export function etcd3Polling(hosts: string, ttl = 10): Contender {
   const client = new Etcd3({ hosts });
   return {
     name: 'etcd3 Lock + 10 ms polling',
-    async cycle(key) {
+    async run(key, section) {
       for (;;) {
         const lock = client.lock(`bench-etcd3/${key}`).ttl(ttl);
         try {
@@ -17,7 +17,11 @@ export function etcd3Polling(hosts: string, ttl = 10): Contender {
           await sleep(10);
           continue;
         }
-        await lock.release();
+        try {
+          await section();
+        } finally {
+          await lock.release();
+        }
         return;
       }
     },

@@ -6,8 +6,10 @@ import type { Contender } from './contender.js';
 
 @Injectable()
 class DecoratedJob {
-  @WithLock((key: string) => key)
-  async run(_key: string): Promise<void> {}
+  @WithLock((key: string) => key, { waitTimeout: Infinity })
+  async run(_key: string, section: () => Promise<void>): Promise<void> {
+    await section();
+  }
 }
 
 async function boot(hosts: string): Promise<INestApplicationContext> {
@@ -25,9 +27,13 @@ export async function oursService(hosts: string): Promise<Contender> {
   const locks = app.get(LockService);
   return {
     name: 'ours: LockService acquire/release',
-    async cycle(key) {
-      const lock = await locks.acquire(key);
-      await lock.release();
+    async run(key, section) {
+      const lock = await locks.acquire(key, { waitTimeout: Infinity });
+      try {
+        await section();
+      } finally {
+        await lock.release();
+      }
     },
     close: () => app.close(),
   };
@@ -39,7 +45,7 @@ export async function oursWithLock(hosts: string): Promise<Contender> {
   const locks = app.get(LockService);
   return {
     name: 'ours: LockService.withLock',
-    cycle: (key) => locks.withLock(key, () => undefined),
+    run: (key, section) => locks.withLock(key, section, { waitTimeout: Infinity }),
     close: () => app.close(),
   };
 }
@@ -50,7 +56,7 @@ export async function oursDecorator(hosts: string): Promise<Contender> {
   const job = app.get(DecoratedJob);
   return {
     name: 'ours: @WithLock method',
-    cycle: (key) => job.run(key),
+    run: (key, section) => job.run(key, section),
     close: () => app.close(),
   };
 }

@@ -6,8 +6,9 @@ export function rawFloor(hosts: string): Contender {
   const client = new Etcd3({ hosts });
   return {
     name: 'raw put+delete (floor)',
-    async cycle(key) {
+    async run(key, section) {
       await client.put(`bench-raw/${key}`).value('x');
+      await section();
       await client.delete().key(`bench-raw/${key}`);
     },
     async close() {

@@ -10,7 +10,7 @@ export function seedRecipe(hosts: string, ttl = 10, retryDelayMs = 1000): Conten
   const client = new Etcd3({ hosts });
   return {
     name: 'seed recipe (grant+put, 1 s retry)',
-    async cycle(key) {
+    async run(key, section) {
       const name = `bench-seed/${key}`;
       for (;;) {
         const { ID } = await client.leaseClient.leaseGrant({ TTL: ttl });
@@ -19,6 +19,7 @@ export function seedRecipe(hosts: string, ttl = 10, retryDelayMs = 1000): Conten
           .then(client.put(name).value('x').lease(ID))
           .commit();
         if (res.succeeded) {
+          await section();
           await client.delete().key(name);
           await client.leaseClient.leaseRevoke({ ID });
           return;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Contender } from '../contenders/contender.js';
+import { type Contender, noSection } from '../contenders/contender.js';
 import { summarize, type Summary } from '../stats.js';
 
 /**
@@ -12,14 +12,14 @@ export async function uncontended(
   rounds = 10,
 ): Promise<Map<string, Summary>> {
   const samples = new Map(contenders.map((c) => [c.name, [] as number[]]));
-  for (const c of contenders) for (let i = 0; i < 20; i++) await c.cycle('warmup');
+  for (const c of contenders) for (let i = 0; i < 20; i++) await c.run('warmup', noSection);
   const perRound = Math.ceil(iterations / rounds);
   for (let r = 0; r < rounds; r++) {
     for (const c of contenders) {
       const list = samples.get(c.name)!;
       for (let i = 0; i < perRound; i++) {
         const started = performance.now();
-        await c.cycle('uncontended');
+        await c.run('uncontended', noSection);
         list.push(performance.now() - started);
       }
     }

@@ -7,23 +7,17 @@ export type RemoveKey = (mutex: EtcdMutex) => Promise<void>;
 
 export class EtcdLock implements Lock {
   readonly reentrant = false;
-  private readonly controller = new AbortController();
+  /** Created on first use of `signal`: most holders never look at it, and it is not free. */
+  private controller: AbortController | undefined;
+  private lost: LockLostError | undefined;
   private released: Promise<void> | undefined;
-  private readonly onSessionLost = () => {
-    const reason = this.mutex.session.signal.reason as Error | undefined;
-    this.controller.abort(
-      new LockLostError(this.key, reason?.message ?? 'session lost', { cause: reason }),
-    );
-  };
 
   constructor(
     readonly key: string,
     private readonly mutex: EtcdMutex,
     private readonly removeKey: RemoveKey,
   ) {
-    const sessionSignal = mutex.session.signal;
-    if (sessionSignal.aborted) this.onSessionLost();
-    else sessionSignal.addEventListener('abort', this.onSessionLost, { once: true });
+    mutex.session.hold(this);
   }
 
   get etcdKey(): string {
@@ -35,18 +29,24 @@ export class EtcdLock implements Lock {
   }
 
   get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.lost && !this.controller.signal.aborted) this.controller.abort(this.lost);
     return this.controller.signal;
   }
 
   get held(): boolean {
-    return (
-      this.released === undefined && !this.controller.signal.aborted && this.mutex.session.alive
-    );
+    return this.released === undefined && !this.lost && this.mutex.session.alive;
+  }
+
+  /** Called by the session when its lease can no longer be trusted. */
+  markLost(reason: Error): void {
+    this.lost ??= new LockLostError(this.key, reason.message, { cause: reason });
+    this.controller?.abort(this.lost);
   }
 
   /** The lock was lost before now, even if the session timer has not fired yet. */
   lostError(): LockLostError | undefined {
-    if (this.controller.signal.aborted) return this.controller.signal.reason as LockLostError;
+    if (this.lost) return this.lost;
     if (this.released === undefined && !this.mutex.session.alive) {
       return new LockLostError(this.key, 'the session lease deadline passed');
     }
@@ -67,7 +67,7 @@ export class EtcdLock implements Lock {
   }
 
   private async doRelease(): Promise<void> {
-    this.mutex.session.signal.removeEventListener('abort', this.onSessionLost);
+    this.mutex.session.unhold(this);
     // A lost lock's key is gone with its lease, or is deleted by the guarded delete below.
     await this.removeKey(this.mutex);
   }

@@ -1,23 +1,32 @@
 import { hostname } from 'node:os';
-import type { ComparatorBuilder, Etcd3 } from 'etcd3';
+import type { ComparatorBuilder, Etcd3, IKeyValue } from 'etcd3';
 import type { LockSession } from '../session/lock-session.js';
 import { waitForDelete } from './wait-for-delete.js';
 
 /** Raised when our own queue key disappeared: the session lease died under us. */
 export class SessionExpiredError extends Error {}
 
+/** The key just ahead of ours, and whether it was also the head of the queue when read. */
+interface Predecessor {
+  key: Buffer;
+  isHead: boolean;
+  /** First revision at which its delete can show up. */
+  watchFrom: bigint;
+}
+
 const OWNER = `${hostname()}/${process.pid}`;
 
 /**
  * etcd's concurrency recipe (Go `concurrency.Mutex`), one key per concurrent acquisition:
- * `<prefix><name>/<leaseHex>_<slot>` on the session lease, the slot being the lowest one free. Waiters queue by create revision and
- * each watches only its predecessor, which gives FIFO without a thundering herd. The layout
- * matches `etcdctl lock <prefix><name>`, so Go/CLI holders and ours exclude each other.
+ * `<prefix><name>/<leaseHex>_<slot>` on the session lease (lowest free slot). Waiters queue by
+ * create revision and each watches only its predecessor: FIFO without a thundering herd. The
+ * layout matches `etcdctl lock <prefix><name>`, so Go/CLI holders and ours exclude each other.
  */
 export class EtcdMutex {
   readonly ownKey: string;
   private revision: bigint | undefined;
   private readonly slot: number;
+  private predecessor: Predecessor | undefined;
 
   constructor(
     private readonly client: Etcd3,
@@ -35,27 +44,35 @@ export class EtcdMutex {
   }
 
   /**
-   * One transaction: create our key if it is absent and read the head of the queue.
+   * One transaction: read the queue's tail and head, then create our key if it is absent.
    * Idempotent, so a retry after a lost reply finds its own key instead of queueing twice.
    * Returns true when we are at the head, i.e. hold the lock.
    */
   async enqueue(): Promise<boolean> {
-    const head = () =>
-      this.client.getAll().prefix(this.queuePrefix).sort('Create', 'Ascend').limit(1);
     const res = await this.client
       .if(this.ownKey, 'Create', '==', 0)
-      .then(this.client.put(this.ownKey).value(OWNER).lease(this.session.leaseId), head())
-      .else(this.client.get(this.ownKey), head())
+      .then(
+        this.end('Descend'),
+        this.end('Ascend'),
+        this.client.put(this.ownKey).value(OWNER).lease(this.session.leaseId),
+      )
+      .else(this.client.get(this.ownKey), this.end('Ascend'))
       .commit();
-    const own = res.succeeded ? undefined : res.responses[0].response_range.kvs[0];
-    this.revision = BigInt(own ? own.create_revision : res.header.revision);
-    const first = res.responses[1].response_range.kvs[0];
-    return first !== undefined && BigInt(first.create_revision) === this.revision;
+    const [first, second] = res.responses.map((r) => r.response_range?.kvs[0]);
+    if (!res.succeeded) {
+      this.revision = BigInt(first!.create_revision);
+      return BigInt(second!.create_revision) === this.revision;
+    }
+    this.revision = BigInt(res.header.revision);
+    if (!first) return true;
+    this.predecessor = predecessorOf(first, second!, this.revision);
+    return false;
   }
 
   /**
-   * Waits until no key older than ours remains. Each round reads our own key and our
-   * predecessor in one range, so ownership is confirmed by the same read that ends the wait.
+   * Waits until no key older than ours remains. A read confirms that our own key still exists
+   * and finds the predecessor; the read is skipped when the predecessor was the head, because
+   * no key older than ours can appear later.
    */
   async waitForTurn(
     signal: AbortSignal,
@@ -64,26 +81,21 @@ export class EtcdMutex {
     let watchFailures = 0;
     for (;;) {
       signal.throwIfAborted();
-      const res = await read(() =>
-        this.client
-          .getAll()
-          .prefix(this.queuePrefix)
-          .maxCreateRevision(this.fencingToken.toString())
-          .sort('Create', 'Descend')
-          .limit(2)
-          .exec(),
-      );
-      const [own, predecessor] = res.kvs;
-      if (!own || BigInt(own.create_revision) !== this.revision) {
-        throw new SessionExpiredError('own queue key vanished: the session lease expired');
-      }
+      const predecessor = this.predecessor ?? (await read(() => this.readQueue()));
+      this.predecessor = undefined;
       if (!predecessor) return;
       try {
-        await waitForDelete(this.client, predecessor.key, BigInt(res.header.revision) + 1n, signal);
+        await waitForDelete(this.client, predecessor.key, predecessor.watchFrom, signal);
         watchFailures = 0;
       } catch (error) {
         // A failed watch (e.g. compacted start revision) is answered by reading the queue again.
         if (signal.aborted || ++watchFailures > 3) throw error;
+        continue;
+      }
+      if (predecessor.isHead) {
+        if (!this.session.alive)
+          throw new SessionExpiredError('session lease expired while waiting');
+        return;
       }
     }
   }
@@ -103,4 +115,29 @@ export class EtcdMutex {
     }
     this.session.slots.free(this.queuePrefix, this.slot);
   }
+
+  /** Read-only: our key must still exist with our revision; then the key ahead and the head. */
+  private async readQueue(): Promise<Predecessor | undefined> {
+    const upToUs = this.client
+      .getAll()
+      .prefix(this.queuePrefix)
+      .maxCreateRevision(this.fencingToken.toString());
+    const res = await this.ifHeld()
+      .then(upToUs.sort('Create', 'Descend').limit(2), this.end('Ascend'))
+      .commit();
+    if (!res.succeeded)
+      throw new SessionExpiredError('own queue key vanished: the session lease expired');
+    const [, ahead] = res.responses[0]!.response_range.kvs;
+    if (!ahead) return undefined;
+    const head = res.responses[1]!.response_range.kvs[0]!;
+    return predecessorOf(ahead, head, BigInt(res.header.revision));
+  }
+
+  private end(order: 'Ascend' | 'Descend') {
+    return this.client.getAll().prefix(this.queuePrefix).sort('Create', order).limit(1);
+  }
+}
+
+function predecessorOf(ahead: IKeyValue, head: IKeyValue, readRevision: bigint): Predecessor {
+  return { key: ahead.key, isHead: ahead.key.equals(head.key), watchFrom: readRevision + 1n };
 }

@@ -1,24 +1,20 @@
 /**
  * Hands out the lowest free slot number per lock name. Reusing key names keeps etcd's key index
  * from growing with every acquisition (deleted keys stay in the index until compaction, and every
- * queue read walks them).
+ * queue read walks them). One string per claimed slot keeps the cost per held lock small.
  */
 export class KeySlots {
-  private readonly used = new Map<string, Set<number>>();
+  private readonly used = new Set<string>();
 
   claim(name: string): number {
-    let slots = this.used.get(name);
-    if (!slots) this.used.set(name, (slots = new Set()));
     let slot = 0;
-    while (slots.has(slot)) slot++;
-    slots.add(slot);
+    while (this.used.has(`${slot}\0${name}`)) slot++;
+    this.used.add(`${slot}\0${name}`);
     return slot;
   }
 
   /** Only once the key is certainly gone from etcd may its name be reused. */
   free(name: string, slot: number): void {
-    const slots = this.used.get(name);
-    slots?.delete(slot);
-    if (slots?.size === 0) this.used.delete(name);
+    this.used.delete(`${slot}\0${name}`);
   }
 }

@@ -13,6 +13,7 @@ export class LockSession {
   readonly leaseHex: string;
   /** Key names in use on this lease, per queue prefix. */
   readonly slots = new KeySlots();
+  private readonly holders = new Set<{ markLost(reason: Error): void }>();
   private readonly controller = new AbortController();
   private deadline: number;
   private sentKeepalives: number[] = [];
@@ -55,19 +56,38 @@ export class LockSession {
     return this.alive ? this.deadline - performance.now() : 0;
   }
 
+  /** Number of locks currently held on this lease. */
+  get held(): number {
+    return this.holders.size;
+  }
+
+  hold(lock: { markLost(reason: Error): void }): void {
+    if (this.controller.signal.aborted) lock.markLost(this.controller.signal.reason as Error);
+    else this.holders.add(lock);
+  }
+
+  unhold(lock: { markLost(reason: Error): void }): void {
+    this.holders.delete(lock);
+  }
+
   /** Declares the lease lost and lets it go; keys on it vanish at the latest when it expires. */
   expire(reason: string, cause?: unknown): void {
-    if (this.controller.signal.aborted) return;
-    this.controller.abort(new Error(reason, { cause }));
-    clearTimeout(this.timer);
-    this.lease.revoke().catch(() => undefined);
+    if (this.end(new Error(reason, { cause }))) this.lease.revoke().catch(() => undefined);
   }
 
   /** Graceful end: revoking deletes every key on the lease, so waiters elsewhere move on at once. */
   async close(reason: string): Promise<void> {
-    if (!this.controller.signal.aborted) this.controller.abort(new Error(reason));
-    clearTimeout(this.timer);
+    this.end(new Error(reason));
     await this.lease.revoke().catch(() => undefined);
+  }
+
+  private end(reason: Error): boolean {
+    if (this.controller.signal.aborted) return false;
+    this.controller.abort(reason);
+    clearTimeout(this.timer);
+    for (const lock of this.holders) lock.markLost(reason);
+    this.holders.clear();
+    return true;
   }
 
   private renewed(ttlSeconds: number): void {

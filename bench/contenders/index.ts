@@ -1,0 +1,32 @@
+import type { Contender } from './contender.js';
+import { etcd3Polling } from './etcd3-polling.contender.js';
+import { oursDecorator, oursService, oursWithLock } from './ours.contender.js';
+import { rawFloor } from './raw-floor.contender.js';
+import { seedRecipe } from './seed-recipe.contender.js';
+
+export const CONTENDER_KINDS = [
+  'raw',
+  'ours',
+  'ours-withlock',
+  'ours-decorator',
+  'etcd3',
+  'seed',
+] as const;
+export type ContenderKind = (typeof CONTENDER_KINDS)[number];
+
+export async function createContender(kind: ContenderKind, hosts: string): Promise<Contender> {
+  switch (kind) {
+    case 'raw':
+      return rawFloor(hosts);
+    case 'ours':
+      return oursService(hosts);
+    case 'ours-withlock':
+      return oursWithLock(hosts);
+    case 'ours-decorator':
+      return oursDecorator(hosts);
+    case 'etcd3':
+      return etcd3Polling(hosts);
+    case 'seed':
+      return seedRecipe(hosts);
+  }
+}
