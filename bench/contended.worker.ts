@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { Etcd3 } from 'etcd3';
@@ -21,19 +22,35 @@ async function main(): Promise<void> {
   input.close();
   process.stdin.destroy();
   const startedAt = performance.now();
-  const endAt = startedAt + Number(DURATION_MS);
+  const windowClosed = AbortSignal.timeout(Number(DURATION_MS));
+  setMaxListeners(0, windowClosed); // every waiting contender listens to it
   const waits: number[] = [];
+  /** Waits still running when the window closed: lower bounds, counted in the wait figures. */
+  const abandoned: number[] = [];
   const loop = async () => {
-    while (performance.now() < endAt) {
+    while (!windowClosed.aborted) {
       const started = performance.now();
-      await contender.run(KEY!, async () => {
-        waits.push(performance.now() - started);
-        await section();
-      });
+      let entered = false;
+      await contender
+        .run(
+          KEY!,
+          async () => {
+            entered = true;
+            waits.push(performance.now() - started);
+            await section();
+          },
+          windowClosed,
+        )
+        .catch((error: unknown) => {
+          if (entered || !windowClosed.aborted) throw error;
+          abandoned.push(performance.now() - started);
+        });
     }
   };
   await Promise.all(Array.from({ length: Number(COUNT) }, loop));
-  process.stdout.write(`${JSON.stringify({ waits, elapsedMs: performance.now() - startedAt })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ waits, abandoned, elapsedMs: performance.now() - startedAt })}\n`,
+  );
   data.close();
   await contender.close();
 }

@@ -7,14 +7,15 @@ export function etcd3Polling(hosts: string, ttl = 10): Contender {
   const client = new Etcd3({ hosts });
   return {
     name: 'etcd3 Lock + 10 ms polling',
-    async run(key, section) {
+    async run(key, section, signal) {
       for (;;) {
+        signal?.throwIfAborted();
         const lock = client.lock(`bench-etcd3/${key}`).ttl(ttl);
         try {
           await lock.acquire();
         } catch (error) {
           if (!(error instanceof EtcdLockFailedError)) throw error;
-          await sleep(10);
+          await sleep(10, undefined, { signal });
           continue;
         }
         try {

@@ -27,8 +27,8 @@ export async function oursService(hosts: string): Promise<Contender> {
   const locks = app.get(LockService);
   return {
     name: 'ours: LockService acquire/release',
-    async run(key, section) {
-      const lock = await locks.acquire(key, { waitTimeout: Infinity });
+    async run(key, section, signal) {
+      const lock = await locks.acquire(key, { waitTimeout: Infinity, signal });
       try {
         await section();
       } finally {
@@ -45,7 +45,7 @@ export async function oursWithLock(hosts: string): Promise<Contender> {
   const locks = app.get(LockService);
   return {
     name: 'ours: LockService.withLock',
-    run: (key, section) => locks.withLock(key, section, { waitTimeout: Infinity }),
+    run: (key, section, signal) => locks.withLock(key, section, { waitTimeout: Infinity, signal }),
     close: () => app.close(),
   };
 }

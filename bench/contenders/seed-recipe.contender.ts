@@ -10,9 +10,10 @@ export function seedRecipe(hosts: string, ttl = 10, retryDelayMs = 1000): Conten
   const client = new Etcd3({ hosts });
   return {
     name: 'seed recipe (grant+put, 1 s retry)',
-    async run(key, section) {
+    async run(key, section, signal) {
       const name = `bench-seed/${key}`;
       for (;;) {
+        signal?.throwIfAborted();
         const { ID } = await client.leaseClient.leaseGrant({ TTL: ttl });
         const res = await client
           .if(name, 'Create', '==', 0)
@@ -25,7 +26,7 @@ export function seedRecipe(hosts: string, ttl = 10, retryDelayMs = 1000): Conten
           return;
         }
         await client.leaseClient.leaseRevoke({ ID });
-        await sleep(retryDelayMs);
+        await sleep(retryDelayMs, undefined, { signal });
       }
     },
     async close() {

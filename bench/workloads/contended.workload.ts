@@ -11,6 +11,7 @@ export interface ContendedPoint {
   handoffsPerSecond: number;
   wait: Summary;
   /** Max wait ÷ median wait: close to the number of contenders under FIFO. */
+  /** Waits include those still open when the window closed (as lower bounds). */
   fairness: number;
 }
 
@@ -50,13 +51,14 @@ export async function contendedPoint(
   for (const w of workers) w.stdin!.end('go\n');
   const results = await Promise.all(
     workers.map(
-      async (_, i) => JSON.parse(await next(i)) as { waits: number[]; elapsedMs: number },
+      async (_, i) =>
+        JSON.parse(await next(i)) as { waits: number[]; abandoned: number[]; elapsedMs: number },
     ),
   );
   const elapsed = Math.max(...results.map((r) => r.elapsedMs));
   await Promise.all(workers.map((w) => (w.exitCode === null ? once(w, 'exit') : undefined)));
   const waits = results.flatMap((r) => r.waits);
-  const wait = summarize(waits);
+  const wait = summarize([...waits, ...results.flatMap((r) => r.abandoned)]);
   return {
     kind,
     contenders,

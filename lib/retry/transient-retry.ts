@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BrokenCircuitError,
   ExponentialBackoff,
@@ -31,18 +32,31 @@ export async function withTransientRetry<T>(
   step: () => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
-  let attempts = 0;
-  const policy = policyFor(settings);
+  let attempts = 1;
   try {
-    return await policy.execute(() => {
+    // The first attempt runs bare: the policy's bookkeeping is only paid once something failed.
+    return await step();
+  } catch (first) {
+    if (settings.retries === 0 || !isTransientEtcdError(first) || signal?.aborted) {
+      throw asLockError(key, attempts, first, signal);
+    }
+  }
+  const retries = policyFor({ retries: settings.retries - 1, retryDelay: settings.retryDelay * 2 });
+  try {
+    await sleep(settings.retryDelay * (0.5 + Math.random()), undefined, { signal });
+    return await retries.execute(() => {
       attempts++;
       return step();
     }, signal);
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    if (error instanceof EtcdLockError) throw error;
-    throw new LockAcquireError(key, attempts, { cause: error });
+    throw asLockError(key, attempts, error, signal);
   }
+}
+
+function asLockError(key: string, attempts: number, error: unknown, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason;
+  if (error instanceof EtcdLockError) return error;
+  return new LockAcquireError(key, attempts, { cause: error });
 }
 
 const policies = new Map<string, RetryPolicy>();
