@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const iterations = Number(env.ITERATIONS ?? 5);
   const locked = env.MODE !== 'unlocked';
   const app = await NestFactory.createApplicationContext(
-    TestAppModule.register({ prefix: env.LOCK_PREFIX, hosts: env.ETCD_HOSTS }),
+    TestAppModule.register({ prefix: env.LOCK_PREFIX, hosts: env.ETCD_HOSTS?.split(',') }),
     { logger: false },
   );
   const ledger = app.get(LedgerService);

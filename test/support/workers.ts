@@ -12,7 +12,11 @@ export interface WorkerRun {
  * Spawns `count` worker processes (compiled test/src/worker.ts, built by the global setup), starts them together once all
  * report ready, and gathers every critical section they recorded.
  */
-export async function runWorkers(count: number, env: Record<string, string>): Promise<WorkerRun> {
+export async function runWorkers(
+  count: number,
+  env: Record<string, string>,
+  onStarted?: () => void,
+): Promise<WorkerRun> {
   const children = Array.from({ length: count }, () =>
     spawn(process.execPath, ['build/test/src/worker.js'], {
       env: { ...process.env, ...env },
@@ -23,6 +27,7 @@ export async function runWorkers(count: number, env: Record<string, string>): Pr
     const lines = children.map(lineReader);
     await Promise.all(lines.map(async (next) => expectLine(await next(), 'ready')));
     for (const child of children) child.stdin!.end('go\n');
+    onStarted?.();
     const results = await Promise.all(lines.map(async (next) => JSON.parse(await next())));
     await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : undefined)));
     const failed = children.filter((c) => c.exitCode !== 0);

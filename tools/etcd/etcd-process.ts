@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EtcdMember } from './etcd-member.js';
 import { findEtcd } from './find-etcd.js';
 import { freePort } from './free-port.js';
 
@@ -12,80 +13,51 @@ export interface EtcdInstance {
   readonly dataDir: string;
   /** The etcd process id, for fault tests that freeze (SIGSTOP) or kill it. */
   readonly pid: number;
+  /** The member itself, for tests that crash and restart it. */
+  readonly member: EtcdMember;
   stop(): Promise<void>;
 }
 
+export interface StartEtcdOptions {
+  clientScheme?: 'http' | 'https';
+  extraArgs?: string[];
+}
+
 /** Starts a throwaway single-member etcd on free loopback ports with a temporary data dir. */
-export async function startEtcd(options: { readyTimeoutMs?: number } = {}): Promise<EtcdInstance> {
+export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdInstance> {
   const binaries = findEtcd();
-  const [clientPort, peerPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'nestjs-etcd-lock-'));
-  const client = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
-  const child = spawn(
-    binaries.etcd,
-    [
-      '--name',
-      'lock-test',
-      '--data-dir',
-      dataDir,
-      '--listen-client-urls',
-      client,
-      '--advertise-client-urls',
-      client,
-      '--listen-peer-urls',
-      peer,
-      '--initial-advertise-peer-urls',
-      peer,
-      '--initial-cluster',
-      `lock-test=${peer}`,
-      '--initial-cluster-state',
-      'new',
-      '--logger',
-      'zap',
-      '--log-level',
-      'error',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const peerPort = await freePort();
+  const member = new EtcdMember({
+    name: 'lock-test',
+    clientPort: await freePort(),
+    peerPort,
+    metricsPort: await freePort(),
+    dataDir,
+    initialCluster: `lock-test=http://127.0.0.1:${peerPort}`,
+    ...options,
+  });
   const stop = async () => {
-    process.removeListener('exit', killOnExit);
-    await terminate(child);
+    await member.stop();
+    member.dispose();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitHealthy(client, child, options.readyTimeoutMs ?? 20_000);
+    await member.start();
   } catch (error) {
     await stop();
-    throw new Error(`etcd did not become healthy: ${(error as Error).message}\n${stderr}`, {
-      cause: error,
-    });
+    throw error;
   }
   return {
-    endpoint: `127.0.0.1:${clientPort}`,
+    endpoint: member.endpoint,
     etcdctl: binaries.etcdctl,
     dataDir,
-    pid: child.pid!,
+    get pid() {
+      return member.pid;
+    },
+    member,
     stop,
   };
-}
-
-/** Polls etcd's /health endpoint: the server is another process, so there is no event to await. */
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`etcd exited with code ${child.exitCode}`);
-    const healthy = await fetch(`${url}/health`)
-      .then(async (res) => res.ok && ((await res.json()) as { health?: string }).health === 'true')
-      .catch(() => false);
-    if (healthy) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms`);
 }
 
 export function terminate(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -1,0 +1,74 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LockService } from '../../lib/index.js';
+import { recordFault } from '../support/fault-record.js';
+import { bootContext, etcdHosts, inspector, keysUnder, uniquePrefix } from '../support/lock-app.js';
+import { LossyProxy } from '../support/lossy-proxy.js';
+
+describe('replies lost after etcd committed the request', () => {
+  const prefix = uniquePrefix('fault-lost');
+  let proxy: LossyProxy;
+  let viaProxy: INestApplicationContext;
+  let direct: INestApplicationContext;
+  let etcd: Etcd3;
+
+  beforeAll(async () => {
+    proxy = new LossyProxy(etcdHosts());
+    const proxied = await proxy.listen();
+    const options = { prefix, ttl: 10, callTimeout: 1_000, retries: 5, retryDelay: 50 };
+    viaProxy = await bootContext({ ...options, hosts: proxied });
+    direct = await bootContext(options);
+    etcd = inspector();
+    await (await viaProxy.get(LockService).acquire('warm-up')).release();
+  });
+  afterAll(async () => {
+    await Promise.all([viaProxy.close(), direct.close()]);
+    await proxy.close();
+    etcd.close();
+  });
+
+  it('a retried acquire whose first reply was lost queues once, not twice', async () => {
+    proxy.dropReplies = true;
+    const acquiring = viaProxy.get(LockService).acquire('acquire-lost');
+    await expect
+      .poll(() => keysUnder(etcd, `${prefix}acquire-lost/`).then((k) => k.length))
+      .toBe(1);
+    proxy.dropReplies = false;
+    proxy.cutAll();
+    const lock = await acquiring;
+    const keys = await keysUnder(etcd, `${prefix}acquire-lost/`);
+    expect(keys).toEqual([lock.etcdKey]);
+    await lock.release();
+    expect(await keysUnder(etcd, `${prefix}acquire-lost/`)).toEqual([]);
+    recordFault({
+      scenario: 'Lost acquire reply',
+      invariant:
+        'the retried (idempotent) acquire finds its own key: no duplicate, no stuck waiter key',
+      figure: `keys after retry: ${keys.length} (its own); none after release`,
+    });
+  });
+
+  it("a retried release whose first reply was lost never deletes the next holder's key", async () => {
+    const first = await viaProxy.get(LockService).acquire('release-lost');
+    const waiting = direct.get(LockService).acquire('release-lost', { waitTimeout: 30_000 });
+    await expect
+      .poll(() => keysUnder(etcd, `${prefix}release-lost/`).then((k) => k.length))
+      .toBe(2);
+    proxy.dropReplies = true;
+    const releasing = first.release();
+    const next = await waiting; // the delete was committed: the waiter now holds the lock
+    proxy.dropReplies = false;
+    proxy.cutAll();
+    await releasing; // its retry is a guarded delete of a key that is already gone
+    expect(await keysUnder(etcd, `${prefix}release-lost/`)).toEqual([next.etcdKey]);
+    expect((await next.ifHeld().commit()).succeeded).toBe(true);
+    await next.release();
+    recordFault({
+      scenario: 'Lost release reply',
+      invariant:
+        "the retried release is guarded by create revision and leaves the next holder's key alone",
+      figure: "next holder's key intact after the retried release",
+    });
+  });
+});

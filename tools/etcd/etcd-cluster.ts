@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { EtcdMember } from './etcd-member.js';
+import { freePort } from './free-port.js';
+
+export interface EtcdCluster {
+  readonly members: EtcdMember[];
+  /** All client endpoints, for `hosts`. */
+  readonly hosts: string[];
+  /** The member that currently leads, as the members themselves report it. */
+  leader(): Promise<EtcdMember>;
+  stop(): Promise<void>;
+}
+
+/** Starts an `size`-member etcd cluster on loopback, each member a separate process. */
+export async function startEtcdCluster(size = 3): Promise<EtcdCluster> {
+  const root = mkdtempSync(join(tmpdir(), 'nestjs-etcd-lock-cluster-'));
+  const ports = [];
+  for (let i = 0; i < size; i++) {
+    ports.push({ client: await freePort(), peer: await freePort(), metrics: await freePort() });
+  }
+  const initialCluster = ports.map((p, i) => `m${i}=http://127.0.0.1:${p.peer}`).join(',');
+  const members = ports.map(
+    (p, i) =>
+      new EtcdMember({
+        name: `m${i}`,
+        clientPort: p.client,
+        peerPort: p.peer,
+        metricsPort: p.metrics,
+        dataDir: join(root, `m${i}`),
+        initialCluster,
+      }),
+  );
+  const stop = async () => {
+    await Promise.all(members.map((m) => m.stop()));
+    members.forEach((m) => m.dispose());
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    members.forEach((m) => m.spawn());
+    await Promise.all(members.map((m) => m.waitHealthy(30_000)));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    members,
+    hosts: members.map((m) => m.endpoint),
+    async leader() {
+      for (const member of members.filter((m) => m.running)) {
+        const client = new Etcd3({ hosts: member.endpoint });
+        try {
+          const status = await client.maintenance.status();
+          if (status.leader === status.header.member_id) return member;
+        } catch {
+          // an unreachable member cannot be the leader we are looking for
+        } finally {
+          client.close();
+        }
+      }
+      throw new Error('no member reports itself as leader');
+    },
+    stop,
+  };
+}

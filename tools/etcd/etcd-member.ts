@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { findEtcd } from './find-etcd.js';
+
+export interface EtcdMemberConfig {
+  name: string;
+  clientPort: number;
+  peerPort: number;
+  /** Plain-HTTP /health endpoint, also when clients speak TLS. */
+  metricsPort: number;
+  dataDir: string;
+  initialCluster: string;
+  clientScheme?: 'http' | 'https';
+  extraArgs?: string[];
+}
+
+/** One etcd process on loopback that can be killed, frozen and started again on its data dir. */
+export class EtcdMember {
+  private child: ChildProcess | undefined;
+  private stderr = '';
+  private readonly killOnExit = () => this.child?.kill('SIGKILL');
+
+  constructor(readonly config: EtcdMemberConfig) {
+    process.once('exit', this.killOnExit);
+  }
+
+  get endpoint(): string {
+    return `127.0.0.1:${this.config.clientPort}`;
+  }
+
+  get url(): string {
+    return `${this.config.clientScheme ?? 'http'}://${this.endpoint}`;
+  }
+
+  get peerUrl(): string {
+    return `http://127.0.0.1:${this.config.peerPort}`;
+  }
+
+  get pid(): number {
+    if (!this.child?.pid) throw new Error(`etcd member ${this.config.name} is not running`);
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
+  }
+
+  /** Spawns the process; `start()` of a stopped member reuses its data dir (a restart). */
+  spawn(): void {
+    const c = this.config;
+    this.stderr = '';
+    this.child = spawn(
+      findEtcd().etcd,
+      [
+        ...['--name', c.name, '--data-dir', c.dataDir],
+        ...['--listen-client-urls', this.url, '--advertise-client-urls', this.url],
+        ...['--listen-peer-urls', this.peerUrl, '--initial-advertise-peer-urls', this.peerUrl],
+        ...['--listen-metrics-urls', `http://127.0.0.1:${c.metricsPort}`],
+        ...['--initial-cluster', c.initialCluster, '--initial-cluster-state', 'new'],
+        ...['--logger', 'zap', '--log-level', 'error'],
+        ...(c.extraArgs ?? []),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    this.child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4000)),
+    );
+  }
+
+  async start(timeoutMs = 20_000): Promise<void> {
+    this.spawn();
+    await this.waitHealthy(timeoutMs);
+  }
+
+  /** Polls /health: the server is another process, so there is no event to await. */
+  async waitHealthy(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`etcd ${this.config.name} exited: ${this.stderr}`);
+      const healthy = await fetch(`http://127.0.0.1:${this.config.metricsPort}/health`)
+        .then(
+          async (res) => res.ok && ((await res.json()) as { health?: string }).health === 'true',
+        )
+        .catch(() => false);
+      if (healthy) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`etcd ${this.config.name} not healthy after ${timeoutMs} ms: ${this.stderr}`);
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  /** Kills with SIGKILL (a crash) and waits until the process is gone. */
+  async crash(): Promise<void> {
+    await this.stop('SIGKILL');
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    child.kill('SIGCONT');
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      child.kill(signal);
+    });
+  }
+
+  dispose(): void {
+    process.removeListener('exit', this.killOnExit);
+  }
+}
