@@ -4,6 +4,7 @@ import { LockAcquireError } from '../errors/lock-acquire.error.js';
 import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 import { EtcdMutex, SessionExpiredError } from '../mutex/etcd-mutex.js';
+import { WatchAnchor } from '../mutex/watch-anchor.js';
 import { withTransientRetry } from '../retry/transient-retry.js';
 import type { SessionPool } from '../session/session-pool.js';
 import { EtcdLock } from './etcd-lock.js';
@@ -13,12 +14,15 @@ export type AcquireMode = 'wait' | 'try';
 /** Runs one acquisition: session, enqueue, wait in line, and cleanup of every failed path. */
 export class LockAcquirer {
   private readonly cleanups = new Set<Promise<void>>();
+  private readonly anchor: WatchAnchor;
 
   constructor(
     private readonly client: Etcd3,
     private readonly sessions: SessionPool,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.anchor = new WatchAnchor(client, `${prefix}\0watch-anchor`);
+  }
 
   async acquire(
     key: string,
@@ -57,9 +61,10 @@ export class LockAcquirer {
     }
   }
 
-  /** Resolves once every background key removal has finished. */
+  /** Resolves once every background key removal has finished, and drops the watch stream. */
   async settle(): Promise<void> {
     await Promise.all([...this.cleanups]);
+    await this.anchor.close();
   }
 
   /** Guarded delete of our own key; if etcd stays unreachable, drop the lease so it cannot linger. */
@@ -88,7 +93,10 @@ export class LockAcquirer {
           await this.removeKey(mutex, timing);
           return null;
         }
-        if (!atHead) await mutex.waitForTurn(AbortSignal.any([signal, session.signal]), retry);
+        if (!atHead) {
+          await this.anchor.ensure();
+          await mutex.waitForTurn(AbortSignal.any([signal, session.signal]), retry);
+        }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
         return new EtcdLock(key, mutex, (m) => this.removeKey(m, timing));
       } catch (error) {

@@ -9,9 +9,9 @@ export class SessionExpiredError extends Error {}
 /** The key just ahead of ours, and whether it was also the head of the queue when read. */
 interface Predecessor {
   key: Buffer;
+  /** Key names are reused, so an incarnation is a name plus its create revision. */
+  createRevision: string;
   isHead: boolean;
-  /** First revision at which its delete can show up. */
-  watchFrom: bigint;
 }
 
 const OWNER = `${hostname()}/${process.pid}`;
@@ -65,7 +65,7 @@ export class EtcdMutex {
     }
     this.revision = BigInt(res.header.revision);
     if (!first) return true;
-    this.predecessor = predecessorOf(first, second!, this.revision);
+    this.predecessor = predecessorOf(first, second!);
     return false;
   }
 
@@ -84,17 +84,24 @@ export class EtcdMutex {
       const predecessor = this.predecessor ?? (await read(() => this.readQueue()));
       this.predecessor = undefined;
       if (!predecessor) return;
+      let certain: boolean;
       try {
-        await waitForDelete(this.client, predecessor.key, predecessor.watchFrom, signal);
+        certain = await waitForDelete(
+          this.client,
+          predecessor.key,
+          predecessor.createRevision,
+          signal,
+        );
         watchFailures = 0;
       } catch (error) {
-        // A failed watch (e.g. compacted start revision) is answered by reading the queue again.
+        // A failed watch is answered by reading the queue again.
         if (signal.aborted || ++watchFailures > 3) throw error;
         continue;
       }
-      if (predecessor.isHead) {
-        if (!this.session.alive)
+      if (certain && predecessor.isHead) {
+        if (!this.session.alive) {
           throw new SessionExpiredError('session lease expired while waiting');
+        }
         return;
       }
     }
@@ -130,7 +137,7 @@ export class EtcdMutex {
     const [, ahead] = res.responses[0]!.response_range.kvs;
     if (!ahead) return undefined;
     const head = res.responses[1]!.response_range.kvs[0]!;
-    return predecessorOf(ahead, head, BigInt(res.header.revision));
+    return predecessorOf(ahead, head);
   }
 
   private end(order: 'Ascend' | 'Descend') {
@@ -138,6 +145,10 @@ export class EtcdMutex {
   }
 }
 
-function predecessorOf(ahead: IKeyValue, head: IKeyValue, readRevision: bigint): Predecessor {
-  return { key: ahead.key, isHead: ahead.key.equals(head.key), watchFrom: readRevision + 1n };
+function predecessorOf(ahead: IKeyValue, head: IKeyValue): Predecessor {
+  return {
+    key: ahead.key,
+    createRevision: ahead.create_revision,
+    isHead: ahead.create_revision === head.create_revision,
+  };
 }

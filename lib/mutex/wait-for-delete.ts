@@ -1,30 +1,41 @@
 import type { Etcd3 } from 'etcd3';
 
 /**
- * Resolves when `key` is deleted at or after `fromRevision`. Watching from the revision of
- * the read that found the key means a delete in between is not missed.
+ * Resolves once the incarnation of `key` created at `createRevision` is gone: `true` when that is
+ * certain, `false` when a delete arrived without its previous value (compacted away), so the
+ * caller must confirm with a read.
+ *
+ * The watch starts at the current revision rather than at the revision of the read that found
+ * the key: etcd serves a watch that starts in the past from a catch-up loop that runs every
+ * 100 ms, which would add up to 100 ms to every handoff. A read made after the watch exists
+ * closes the gap: a delete before it shows in the read, one after it in the watch.
  */
 export async function waitForDelete(
   client: Etcd3,
   key: Buffer,
-  fromRevision: bigint,
+  createRevision: string,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   signal.throwIfAborted();
-  const watcher = await client.watch().key(key).startRevision(fromRevision.toString()).create();
+  const watcher = await client.watch().key(key).withPreviousKV().create();
+  let settle!: (certain: boolean, error?: unknown) => void;
+  const gone = new Promise<boolean>((resolve, reject) => {
+    settle = (certain, error) => (error === undefined ? resolve(certain) : reject(error));
+  });
+  gone.catch(() => undefined); // settled early (abort, error) while we are still reading
+  const onAbort = () => settle(false, signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  watcher.on('delete', (_kv, previous) => {
+    if (!previous) settle(false);
+    else if (previous.create_revision === createRevision) settle(true);
+  });
+  watcher.once('error', (error) => settle(false, error));
   try {
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      const settle = (fn: () => void) => () => {
-        signal.removeEventListener('abort', onAbort);
-        fn();
-      };
-      watcher.once('delete', settle(resolve));
-      watcher.once('error', (error) => settle(() => reject(error))());
-      if (signal.aborted) onAbort();
-    });
+    const current = (await client.get(key).exec()).kvs[0];
+    if (!current || current.create_revision !== createRevision) return true;
+    return await gone;
   } finally {
+    signal.removeEventListener('abort', onAbort);
     watcher.cancel().catch(() => undefined);
   }
 }
