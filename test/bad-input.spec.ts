@@ -8,6 +8,7 @@ import {
   LockService,
   WithLock,
 } from '../lib/index.js';
+import { BAD_KEYS, BAD_OPTIONS } from './support/bad-inputs.js';
 import { bootContext, inspector, keysUnder, leaseCount, uniquePrefix } from './support/lock-app.js';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -30,18 +31,7 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
     etcd.close();
   });
 
-  const badKeys: [string, unknown][] = [
-    ['empty', ''],
-    ['number', 42],
-    ['undefined', undefined],
-    ['null', null],
-    ['object', { key: 'x' }],
-    ['NUL byte', 'a\0b'],
-    ['lone surrogate', 'a\uD800'],
-    ['over 1 KiB', 'x'.repeat(1025)],
-    ['10 KB', 'é'.repeat(5000)],
-  ];
-  it.each(badKeys)('rejects a key that is %s', async (_, key) => {
+  it.each(BAD_KEYS)('rejects a key that is %s', async (_, key) => {
     await expect(locks.acquire(key as string)).rejects.toBeInstanceOf(InvalidLockArgumentError);
     await expect(locks.tryAcquire(key as string)).rejects.toBeInstanceOf(InvalidLockArgumentError);
     await expect(locks.withLock(key as string, () => 1)).rejects.toBeInstanceOf(
@@ -49,21 +39,7 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
     );
   });
 
-  const badOptions: [string, unknown][] = [
-    ['ttl 1', { ttl: 1 }],
-    ['ttl 2.5', { ttl: 2.5 }],
-    ['ttl as string', { ttl: '5' }],
-    ['ttl NaN', { ttl: NaN }],
-    ['retries -1', { retries: -1 }],
-    ['retries 1.5', { retries: 1.5 }],
-    ['retryDelay -1', { retryDelay: -1 }],
-    ['waitTimeout -5', { waitTimeout: -5 }],
-    ['waitTimeout NaN', { waitTimeout: NaN }],
-    ['signal not an AbortSignal', { signal: {} }],
-    ['unknown option', { tll: 5 }],
-    ['options not an object', 'fast'],
-  ];
-  it.each(badOptions)('rejects options with %s', async (_, options) => {
+  it.each(BAD_OPTIONS)('rejects options with %s', async (_, options) => {
     await expect(locks.acquire('ok', options as never)).rejects.toBeInstanceOf(
       InvalidLockArgumentError,
     );

@@ -16,7 +16,11 @@ export interface FaultRecord {
  */
 export function recordFault(record: FaultRecord): void {
   mkdirSync(FAULT_RESULTS_DIR, { recursive: true });
-  const file = record.scenario.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const file = record.scenario
+    .replaceAll('<', ' lt ')
+    .replaceAll('>', ' gt ')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-');
   writeFileSync(
     join(FAULT_RESULTS_DIR, `${file}.json`),
     JSON.stringify({ ...record, at: new Date().toISOString() }),
