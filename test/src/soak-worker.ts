@@ -19,8 +19,8 @@ async function main(): Promise<void> {
   const ledger = app.get(LedgerService);
   const recorded = app.get(CriticalSectionRecorder).sections;
   const emit = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
-  let stopping = false;
-  createInterface({ input: process.stdin }).on('line', () => (stopping = true));
+  const stop = new AbortController();
+  createInterface({ input: process.stdin }).on('line', () => stop.abort());
   const rss = setInterval(() => emit({ rss: process.memoryUsage().rss }), 2_000);
   emit({ ready: true, rss: process.memoryUsage().rss });
   let flushed = 0;
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     while (flushed < recorded.length) emit({ section: recorded[flushed++] });
   };
   const caller = async (c: number) => {
-    for (let i = 0; !stopping; i++) {
+    for (let i = 0; !stop.signal.aborted; i++) {
       const key = keys[Math.floor(Math.random() * keys.length)]!;
       const pick = (c + i) % 5;
       if (pick === 4) await ledger.nightlyJob();
