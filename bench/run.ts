@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { startEtcd } from '../tools/etcd/etcd-process.js';
 import { findEtcd } from '../tools/etcd/find-etcd.js';
 import { type Contender } from './contenders/contender.js';
-import { type ContenderKind, createContender } from './contenders/index.js';
+import { CONTENDER_KINDS, type ContenderKind, createContender } from './contenders/index.js';
 import { type BenchResults, LABELS, markdown } from './report/markdown.js';
 import { contendedChart } from './report/svg-chart.js';
 import { ms } from './stats.js';
@@ -34,16 +34,9 @@ async function main(): Promise<void> {
 }
 
 async function runAll(hosts: string, quick: boolean): Promise<BenchResults> {
-  const kinds: ContenderKind[] = [
-    'raw',
-    'ours',
-    'ours-withlock',
-    'ours-decorator',
-    'etcd3',
-    'seed',
-  ];
+  // Order matters: the targets read floor, ours, withLock, decorator and etcd3 by index.
   const contenders: Contender[] = [];
-  for (const kind of kinds) contenders.push(await createContender(kind, hosts));
+  for (const kind of CONTENDER_KINDS) contenders.push(await createContender(kind, hosts));
   const iterations = quick ? 300 : 1000;
   const summaries = await uncontended(contenders, iterations).finally(() =>
     Promise.all(contenders.map((c) => c.close())),

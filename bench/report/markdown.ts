@@ -20,6 +20,23 @@ export const LABELS: Record<string, string> = {
   seed: 'seed recipe (1 s retry)',
 };
 
+/** Static notes on what the numbers mean; the figures above and below come from the run. */
+const READING = [
+  '## Reading these numbers',
+  '',
+  '- The whole benchmark (its parent, the worker processes and etcd) shares two cores, so small',
+  '  differences move between runs; compare ratios within one run.',
+  '- A contended handoff costs about eight etcd messages (enqueue transaction, watch create, a',
+  '  confirming read, the delete event, a queue read, the get + put of the section, the release),',
+  '  against four for an uncontended cycle. On two cores that, not waiting, bounds the rate.',
+  "- etcd3's `Lock` with polling reaches a similar rate by being unfair: whoever just released",
+  '  usually takes the lock again at once (tiny median wait, max ÷ median around 100), while the',
+  '  others starve. FIFO spreads the waits (max ÷ median of a few), which is the point of a queue.',
+  "- The seed recipe's 1 s retry shows in its p99 and max waits: waiters sleep through free locks.",
+  '- Waits still open when a measuring window closed are counted as lower bounds.',
+  '',
+];
+
 export function markdown(r: BenchResults): string {
   const floor = r.uncontended[0]!.summary.median;
   const out: string[] = [
@@ -34,6 +51,7 @@ export function markdown(r: BenchResults): string {
     '|---|---|---|',
     ...r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
     '',
+    ...READING,
     `## 1. Uncontended acquire + release (${r.uncontendedIterations} sequential cycles each)`,
     '',
     '| contender | median | p99 | max | median ÷ raw floor |',
