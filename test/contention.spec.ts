@@ -1,6 +1,6 @@
 import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFencingRegressions, findOverlaps } from './support/checkers.js';
+import { findFencingRegressions, findLostUpdates, findOverlaps } from './support/checkers.js';
 import { etcdHosts, inspector, keysUnder, uniquePrefix } from './support/lock-app.js';
 import { runWorkers } from './support/workers.js';
 
@@ -38,6 +38,7 @@ describe('mutual exclusion across processes and concurrent callers', () => {
     expect(new Set(sections.map((s) => s.via))).toEqual(new Set(['decorator', 'service']));
     expect(findOverlaps(sections)).toEqual([]);
     expect(findFencingRegressions(sections)).toEqual([]);
+    expect(findLostUpdates(sections)).toEqual([]);
     expect(await counterTotal(run)).toBe(sections.length);
     expect(await keysUnder(etcd, prefix)).toEqual([]);
   });
@@ -54,6 +55,7 @@ describe('mutual exclusion across processes and concurrent callers', () => {
       MODE: 'unlocked',
     });
     expect(findOverlaps(sections).length).toBeGreaterThan(0);
+    expect(findLostUpdates(sections).length).toBeGreaterThan(0);
     expect(await counterTotal(run)).toBeLessThan(sections.length);
   });
 });

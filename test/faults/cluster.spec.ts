@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockAcquireError, LockService, LockTimeoutError } from '../../lib/index.js';
 import { type EtcdCluster, startEtcdCluster } from '../../tools/etcd/etcd-cluster.js';
 import type { CriticalSection } from '../src/critical-section.recorder.js';
-import { findFencingRegressions, findOverlaps } from '../support/checkers.js';
+import { findFencingRegressions, findLostUpdates, findOverlaps } from '../support/checkers.js';
 import { recordFault } from '../support/fault-record.js';
 import { bootContext, uniquePrefix } from '../support/lock-app.js';
 import { runWorkers } from '../support/workers.js';
@@ -54,6 +54,7 @@ describe('3-member etcd cluster on loopback', () => {
     expect(sections).toHaveLength(3 * 4 * 30);
     expect(findOverlaps(sections)).toEqual([]);
     expect(findFencingRegressions(sections)).toEqual([]);
+    expect(findLostUpdates(sections)).toEqual([]);
     const stall = longestStall(sections);
     const survivor = cluster.members.find((m) => m.running)!;
     const { Etcd3 } = await import('etcd3');

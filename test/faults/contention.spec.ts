@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findFencingRegressions, findOverlaps } from '../support/checkers.js';
+import { findFencingRegressions, findLostUpdates, findOverlaps } from '../support/checkers.js';
 import { recordFault } from '../support/fault-record.js';
 import { etcdHosts, inspector, keysUnder, uniquePrefix } from '../support/lock-app.js';
 import { runWorkers } from '../support/workers.js';
@@ -32,6 +32,7 @@ describe('contention checker', () => {
     expect(sections).toHaveLength(PROCESSES * CALLERS * ITERATIONS);
     expect(overlaps).toEqual([]);
     expect(regressions).toEqual([]);
+    expect(findLostUpdates(sections)).toEqual([]);
     expect(total).toBe(sections.length);
     expect(leftover).toEqual([]);
     recordFault({

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { CriticalSection } from '../src/critical-section.recorder.js';
-import { findFencingRegressions, findOverlaps } from '../support/checkers.js';
+import { findFencingRegressions, findLostUpdates, findOverlaps } from '../support/checkers.js';
 import { recordFault } from '../support/fault-record.js';
 import { etcdHosts, inspector, keysUnder, leaseCount, uniquePrefix } from '../support/lock-app.js';
 
@@ -76,6 +76,7 @@ describe('soak: mixed load on 4 processes with random kills', () => {
       const total = counters.reduce<number>((a, b) => a + (b ?? 0), 0);
       expect(findOverlaps(sections)).toEqual([]);
       expect(findFencingRegressions(sections)).toEqual([]);
+      expect(findLostUpdates(sections)).toEqual([]);
       // A worker killed between its write and its report adds one uncounted increment.
       expect(total).toBeGreaterThanOrEqual(sections.length);
       expect(total).toBeLessThanOrEqual(sections.length + kills);
@@ -98,7 +99,7 @@ describe('soak: mixed load on 4 processes with random kills', () => {
         scenario: 'Soak',
         invariant:
           'no overlap, tokens increase, count within kills, RSS flat, no leaked keys or leases',
-        figure: `${SOAK_SECONDS} s, ${sections.length} sections, ${kills} kills; overlaps 0; keys leaked 0; leases leaked 0; RSS ${survivors.map((s) => `${mb(s.start)} → ${mb(s.end)}`).join(', ')}`,
+        figure: `${SOAK_SECONDS} s, ${sections.length} sections, ${kills} kills; overlaps 0; lost updates 0; keys leaked 0; leases leaked 0; RSS ${survivors.map((s) => `${mb(s.start)} → ${mb(s.end)}`).join(', ')}`,
       });
     },
   );

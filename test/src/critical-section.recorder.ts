@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { performance } from 'node:perf_hooks';
 
 /** One completed critical section, as the contention checkers read it. */
 export interface CriticalSection {
@@ -7,12 +6,19 @@ export interface CriticalSection {
   enter: number;
   exit: number;
   fencingToken: string;
+  /** The counter value this section wrote: a clock-free witness of exclusion. */
+  value: number;
   pid: number;
   via: string;
 }
 
-/** Wall-clock milliseconds with sub-millisecond precision, comparable across local processes. */
-export const now = (): number => performance.timeOrigin + performance.now();
+/**
+ * Milliseconds on CLOCK_MONOTONIC, which all processes on one machine share. Not
+ * `performance.timeOrigin + now()`: each process fixes its time origin from the wall clock when
+ * it starts, and the wall clock is slewed, so processes started minutes apart disagree by up to
+ * a millisecond, which a checker reads as overlapping sections.
+ */
+export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 @Injectable()
 export class CriticalSectionRecorder {

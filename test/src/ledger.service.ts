@@ -70,6 +70,7 @@ export class LedgerService {
       enter,
       exit: now(),
       fencingToken: String(lock?.fencingToken ?? -1n),
+      value,
       via,
     });
     return value;

@@ -34,3 +34,16 @@ function consecutive(sections: readonly CriticalSection[]): [CriticalSection, Cr
 function toViolation([first, second]: [CriticalSection, CriticalSection]): Violation {
   return { key: first.key, first, second };
 }
+
+/**
+ * Sections on one key that wrote the same counter value: each section writes the value it read
+ * plus one, so a repeat means two sections read before either wrote. Needs no clock.
+ */
+export function findLostUpdates(sections: readonly CriticalSection[]): CriticalSection[][] {
+  const byWrite = new Map<string, CriticalSection[]>();
+  for (const s of sections) {
+    const id = `${s.key}\0${s.value}`;
+    byWrite.set(id, [...(byWrite.get(id) ?? []), s]);
+  }
+  return [...byWrite.values()].filter((group) => group.length > 1);
+}
