@@ -12,14 +12,20 @@ describe('a holder that dies or freezes', () => {
   const workers: FaultWorker[] = [];
   afterEach(() => workers.splice(0).forEach((w) => w.dispose()));
 
-  it('SIGKILL mid critical section: the next waiter gets the lock within ttl + 1 s', async () => {
-    const prefix = uniquePrefix('fault-kill');
+  /** A worker process on `prefix` that is cleaned up after the test whatever happens. */
+  async function startWorker(prefix: string): Promise<FaultWorker> {
     const worker = await FaultWorker.start({
       ETCD_HOSTS: etcdHosts(),
       LOCK_PREFIX: prefix,
       TTL: String(TTL),
     });
     workers.push(worker);
+    return worker;
+  }
+
+  it('SIGKILL mid critical section: the next waiter gets the lock within ttl + 1 s', async () => {
+    const prefix = uniquePrefix('fault-kill');
+    const worker = await startWorker(prefix);
     const held = await worker.ask<{ token: string }>({ op: 'acquire', key: 'job' });
     const app = await bootContext({ prefix });
     const etcd = inspector();
@@ -44,12 +50,7 @@ describe('a holder that dies or freezes', () => {
 
   it('SIGSTOP past the TTL: another holder gets in; the frozen one learns it lost the lock', async () => {
     const prefix = uniquePrefix('fault-freeze');
-    const worker = await FaultWorker.start({
-      ETCD_HOSTS: etcdHosts(),
-      LOCK_PREFIX: prefix,
-      TTL: String(TTL),
-    });
-    workers.push(worker);
+    const worker = await startWorker(prefix);
     const frozen = await worker.ask<{ token: string; etcdKey: string }>({
       op: 'acquire',
       key: 'job',
