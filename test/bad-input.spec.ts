@@ -1,6 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Etcd3 } from 'etcd3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   EtcdLockModule,
   InvalidLockArgumentError,
@@ -9,44 +7,38 @@ import {
   WithLock,
 } from '../lib/index.js';
 import { BAD_KEYS, BAD_OPTIONS } from './support/bad-inputs.js';
-import { bootContext, inspector, keysUnder, leaseCount, uniquePrefix } from './support/lock-app.js';
+import {
+  bootContext,
+  keysUnder,
+  leaseCount,
+  uniquePrefix,
+  useLockApp,
+} from './support/lock-app.js';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
 describe('bad input gets a typed error and touches nothing in etcd', () => {
   const prefix = uniquePrefix('bad');
-  let app: INestApplicationContext;
-  let locks: LockService;
-  let etcd: Etcd3;
-  let leasesBefore: number;
-
-  beforeAll(async () => {
-    etcd = inspector();
-    leasesBefore = await leaseCount(etcd);
-    app = await bootContext({ prefix });
-    locks = app.get(LockService);
-  });
-  afterAll(async () => {
-    await app.close();
-    etcd.close();
-  });
+  const fx = useLockApp({ prefix });
 
   it.each(BAD_KEYS)('rejects a key that is %s', async (_, key) => {
-    await expect(locks.acquire(key as string)).rejects.toBeInstanceOf(InvalidLockArgumentError);
-    await expect(locks.tryAcquire(key as string)).rejects.toBeInstanceOf(InvalidLockArgumentError);
-    await expect(locks.withLock(key as string, () => 1)).rejects.toBeInstanceOf(
+    await expect(fx.locks.acquire(key as string)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+    await expect(fx.locks.tryAcquire(key as string)).rejects.toBeInstanceOf(
+      InvalidLockArgumentError,
+    );
+    await expect(fx.locks.withLock(key as string, () => 1)).rejects.toBeInstanceOf(
       InvalidLockArgumentError,
     );
   });
 
   it.each(BAD_OPTIONS)('rejects options with %s', async (_, options) => {
-    await expect(locks.acquire('ok', options as never)).rejects.toBeInstanceOf(
+    await expect(fx.locks.acquire('ok', options as never)).rejects.toBeInstanceOf(
       InvalidLockArgumentError,
     );
   });
 
   it('rejects a withLock callback that is not a function', async () => {
-    await expect(locks.withLock('ok', 'nope' as never)).rejects.toBeInstanceOf(
+    await expect(fx.locks.withLock('ok', 'nope' as never)).rejects.toBeInstanceOf(
       InvalidLockArgumentError,
     );
   });
@@ -78,7 +70,7 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
       @WithLock(() => 42 as never)
       async number(): Promise<void> {}
     }
-    const keys = Object.assign(new Keys(), { [symbolOf(Keys)]: locks });
+    const keys = Object.assign(new Keys(), { [symbolOf(Keys)]: fx.locks });
     const error = await keys.throws().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidLockArgumentError);
     expect((error as Error).cause).toBe(thrown);
@@ -86,8 +78,8 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
   });
 
   it('left no key and no lease behind', async () => {
-    expect(await keysUnder(etcd, prefix)).toEqual([]);
-    expect(await leaseCount(etcd)).toBe(leasesBefore);
+    expect(await keysUnder(fx.etcd, prefix)).toEqual([]);
+    expect(await leaseCount(fx.etcd)).toBe(fx.leasesBefore);
   });
 
   it('rejects bad module options when the module starts', async () => {

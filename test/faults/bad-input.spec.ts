@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Etcd3 } from 'etcd3';
+import { describe, expect, it } from 'vitest';
 import {
   InvalidLockArgumentError,
   LockAcquireError,
@@ -11,46 +9,33 @@ import { BAD_KEYS, BAD_OPTIONS } from '../support/bad-inputs.js';
 import { recordFault } from '../support/fault-record.js';
 import {
   bootContext,
-  inspector,
   keysUnder,
   leaseCount,
   uniquePrefix,
+  useLockApp,
 } from '../support/lock-app.js';
 
 describe('bad input catalogue: typed errors, nothing written, process still healthy', () => {
   const prefix = uniquePrefix('fault-bad');
-  let app: INestApplicationContext;
-  let etcd: Etcd3;
-  let leasesBefore: number;
-
-  beforeAll(async () => {
-    etcd = inspector();
-    leasesBefore = await leaseCount(etcd);
-    app = await bootContext({ prefix });
-  });
-  afterAll(async () => {
-    await app.close();
-    etcd.close();
-  });
+  const fx = useLockApp({ prefix });
 
   it('refuses every bad key, option and decorator argument, then still works', async () => {
-    const locks = app.get(LockService);
     const calls: (() => Promise<unknown>)[] = [
       ...BAD_KEYS.flatMap(([, key]) => [
-        () => locks.acquire(key as string),
-        () => locks.tryAcquire(key as string),
-        () => locks.withLock(key as string, () => 1),
+        () => fx.locks.acquire(key as string),
+        () => fx.locks.tryAcquire(key as string),
+        () => fx.locks.withLock(key as string, () => 1),
       ]),
       // `current()` without a key is valid (the innermost lock); every other bad key is not.
       ...BAD_KEYS.filter(([, key]) => key !== undefined).map(
         ([, key]) =>
           () =>
-            Promise.resolve().then(() => locks.current(key as string)),
+            Promise.resolve().then(() => fx.locks.current(key as string)),
       ),
       ...BAD_OPTIONS.map(
         ([, options]) =>
           () =>
-            locks.acquire('ok', options as never),
+            fx.locks.acquire('ok', options as never),
       ),
       () => Promise.resolve().then(() => WithLock('k', 1)),
       () => Promise.resolve().then(() => WithLock('k', { onLocked: 'later' as never })),
@@ -64,8 +49,8 @@ describe('bad input catalogue: typed errors, nothing written, process still heal
       ),
     );
     for (const outcome of outcomes) expect(outcome).toBeInstanceOf(InvalidLockArgumentError);
-    expect(await keysUnder(etcd, prefix)).toEqual([]);
-    expect(await leaseCount(etcd)).toBe(leasesBefore);
+    expect(await keysUnder(fx.etcd, prefix)).toEqual([]);
+    expect(await leaseCount(fx.etcd)).toBe(fx.leasesBefore);
 
     const offline = await bootContext({
       prefix,
@@ -81,7 +66,7 @@ describe('bad input catalogue: typed errors, nothing written, process still heal
     await offline.close();
     expect(unreachable).toBeInstanceOf(LockAcquireError);
 
-    const healthy = await locks.acquire('still-works');
+    const healthy = await fx.locks.acquire('still-works');
     await healthy.release();
     recordFault({
       scenario: 'Bad input catalogue',

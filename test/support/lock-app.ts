@@ -48,13 +48,16 @@ export interface LockAppFixture {
   readonly locks: LockService;
   /** A separate plain client, for looking at etcd from outside the module. */
   readonly etcd: Etcd3;
+  /** How many leases etcd had before the app started. */
+  readonly leasesBefore: number;
 }
 
 /** Boots the test app before the suite's tests and closes it (and the inspector) afterwards. */
 export function useLockApp(options: EtcdLockModuleOptions): LockAppFixture {
-  const fixture = {} as { app: INestApplicationContext; locks: LockService; etcd: Etcd3 };
+  const fixture = {} as { -readonly [K in keyof LockAppFixture]: LockAppFixture[K] };
   beforeAll(async () => {
     fixture.etcd = inspector();
+    fixture.leasesBefore = await leaseCount(fixture.etcd);
     fixture.app = await bootContext(options);
     fixture.locks = fixture.app.get(LockService);
   });
