@@ -5,7 +5,7 @@ import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 import { EtcdMutex, SessionExpiredError } from '../mutex/etcd-mutex.js';
 import { WatchAnchor } from '../mutex/watch-anchor.js';
-import { withTransientRetry } from '../retry/transient-retry.js';
+import { isTransientEtcdError, withTransientRetry } from '../retry/transient-retry.js';
 import type { SessionPool } from '../session/session-pool.js';
 import { EtcdLock } from './etcd-lock.js';
 
@@ -86,8 +86,18 @@ export class LockAcquirer {
     for (let restarts = 0; ; restarts++) {
       const session = await retry(() => this.sessions.get(timing.ttl));
       const mutex = new EtcdMutex(this.client, `${this.prefix}${key}/`, session);
+      // True while the last enqueue failed in transit: etcd may still apply it after we gave up.
+      let enqueueInDoubt = false;
       try {
-        const atHead = await retry(() => mutex.enqueue());
+        const atHead = await retry(() =>
+          mutex.enqueue().then(
+            (head) => ((enqueueInDoubt = false), head),
+            (error: unknown) => {
+              enqueueInDoubt = isTransientEtcdError(error);
+              throw error;
+            },
+          ),
+        );
         if (!atHead && mode === 'try') {
           // Removed before answering, so a caller who retries at once does not queue behind it.
           await this.removeKey(mutex, timing);
@@ -100,6 +110,11 @@ export class LockAcquirer {
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
         return new EtcdLock(key, mutex, (m) => this.removeKey(m, timing));
       } catch (error) {
+        if (enqueueInDoubt) {
+          // A delete now could land before a late put; revoking the lease removes that key too.
+          session.expire('an enqueue of unknown outcome: dropping the lease', error);
+          throw error;
+        }
         this.removeInBackground(mutex, timing);
         const expired =
           error instanceof SessionExpiredError || (session.signal.aborted && !signal.aborted);

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LockService } from '../../lib/index.js';
+import { LockAcquireError, LockService } from '../../lib/index.js';
 import { recordFault } from '../support/fault-record.js';
 import { bootContext, etcdHosts, inspector, keysUnder, uniquePrefix } from '../support/lock-app.js';
 import { LossyProxy } from '../support/lossy-proxy.js';
@@ -46,6 +46,34 @@ describe('replies lost after etcd committed the request', () => {
       invariant:
         'the retried (idempotent) acquire finds its own key: no duplicate, no stuck waiter key',
       figure: `keys after retry: ${keys.length} (its own); none after release`,
+    });
+  });
+
+  it('an acquire given up before etcd saw it never leaves a ghost key when etcd applies it late', async () => {
+    const warm = await viaProxy.get(LockService).acquire('warm-again');
+    const leaseHex = warm.etcdKey.slice(warm.etcdKey.lastIndexOf('/') + 1).split('_')[0]!;
+    const leaseId = BigInt(`0x${leaseHex}`).toString();
+    await warm.release();
+    proxy.holdExisting();
+    const error = await viaProxy
+      .get(LockService)
+      .acquire('late', { retries: 0 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LockAcquireError);
+    // The outcome is unknown, so the session drops its lease: revoked over a fresh connection.
+    const leaseIds = async () =>
+      ((await etcd.leaseClient.leaseLeases()).leases ?? []).map((l) => l.ID);
+    await expect.poll(leaseIds, { timeout: 5_000 }).not.toContain(leaseId);
+    await proxy.releaseHeld(); // etcd now applies the held enqueue: its lease is gone, so it fails
+    expect(await keysUnder(etcd, `${prefix}late/`)).toEqual([]);
+    const next = await direct.get(LockService).acquire('late', { waitTimeout: 5_000 });
+    await next.release();
+    recordFault({
+      scenario: 'Acquire given up, applied late',
+      invariant:
+        'an enqueue of unknown outcome drops its lease, so a late apply cannot leave a ghost waiter',
+      figure:
+        'lease revoked before the held request reached etcd; no key created; the next caller acquired at once',
     });
   });
 

@@ -1,13 +1,23 @@
+import { once } from 'node:events';
 import { createServer, type Server, type Socket, connect } from 'node:net';
 
+interface Link {
+  client: Socket;
+  server: Socket;
+  /** Client bytes held back from etcd while this link is held. */
+  held: Buffer[] | undefined;
+}
+
 /**
- * A TCP proxy on loopback in front of etcd. With `dropReplies` on, requests still reach etcd
- * but nothing comes back: the reply to a committed write is lost. `cutAll()` then breaks every
- * connection, so the client retries on a fresh one.
+ * A TCP proxy on loopback in front of etcd, to lose or delay what crosses it.
+ * - `dropReplies`: requests still reach etcd, but nothing comes back (a lost reply).
+ * - `holdExisting()`: requests on the connections open now wait in the proxy, while new
+ *   connections pass; `releaseHeld()` delivers them late, after the client has given up.
+ * - `cutAll()`: breaks every connection, so the client retries on a fresh one.
  */
 export class LossyProxy {
   dropReplies = false;
-  private readonly sockets = new Set<Socket>();
+  private readonly links = new Set<Link>();
   private server: Server | undefined;
 
   constructor(private readonly upstream: string) {}
@@ -15,21 +25,42 @@ export class LossyProxy {
   async listen(): Promise<string> {
     const [host, port] = this.upstream.split(':');
     this.server = createServer((client) => {
-      const server = connect(Number(port), host);
-      this.track(client, server);
-      client.on('data', (chunk) => server.write(chunk));
-      server.on('data', (chunk) => {
-        if (!this.dropReplies) client.write(chunk);
+      const link: Link = { client, server: connect(Number(port), host), held: undefined };
+      this.links.add(link);
+      client.on('data', (chunk) => (link.held ? link.held.push(chunk) : link.server.write(chunk)));
+      link.server.on('data', (chunk) => {
+        if (!this.dropReplies && !client.destroyed) client.write(chunk);
       });
+      client.on('error', () => undefined);
+      link.server.on('error', () => client.destroy());
+      // A held link keeps its etcd side open after the client leaves, to deliver late.
+      client.on('close', () => link.held === undefined && this.close_(link));
+      link.server.on('close', () => this.close_(link));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
     return `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   }
 
+  holdExisting(): void {
+    for (const link of this.links) link.held ??= [];
+  }
+
+  /** Delivers held requests; resolves once etcd has answered on each link that had any. */
+  async releaseHeld(): Promise<void> {
+    const answered: Promise<unknown>[] = [];
+    for (const link of this.links) {
+      const held = link.held;
+      link.held = undefined;
+      if (!held?.length) continue;
+      answered.push(once(link.server, 'data'));
+      for (const chunk of held) link.server.write(chunk);
+    }
+    await Promise.all(answered);
+  }
+
   cutAll(): void {
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
+    for (const link of this.links) this.close_(link);
   }
 
   async close(): Promise<void> {
@@ -37,17 +68,9 @@ export class LossyProxy {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  private track(a: Socket, b: Socket): void {
-    for (const [socket, peer] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      this.sockets.add(socket);
-      socket.on('error', () => peer.destroy());
-      socket.on('close', () => {
-        this.sockets.delete(socket);
-        peer.destroy();
-      });
-    }
+  private close_(link: Link): void {
+    link.client.destroy();
+    link.server.destroy();
+    this.links.delete(link);
   }
 }

@@ -11,6 +11,7 @@ const EXPECTED = [
   'Leader killed (3-member cluster)',
   'Quorum lost (2 of 3 down)',
   'Lost acquire reply',
+  'Acquire given up, applied late',
   'Lost release reply',
   'Bad input catalogue',
   'Security (TLS + auth)',
