@@ -34,8 +34,8 @@ export class LossyProxy {
       client.on('error', () => undefined);
       link.server.on('error', () => client.destroy());
       // A held link keeps its etcd side open after the client leaves, to deliver late.
-      client.on('close', () => link.held === undefined && this.close_(link));
-      link.server.on('close', () => this.close_(link));
+      client.on('close', () => link.held === undefined && this.closeLink(link));
+      link.server.on('close', () => this.closeLink(link));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
@@ -60,7 +60,7 @@ export class LossyProxy {
   }
 
   cutAll(): void {
-    for (const link of this.links) this.close_(link);
+    for (const link of this.links) this.closeLink(link);
   }
 
   async close(): Promise<void> {
@@ -68,7 +68,7 @@ export class LossyProxy {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  private close_(link: Link): void {
+  private closeLink(link: Link): void {
     link.client.destroy();
     link.server.destroy();
     this.links.delete(link);
