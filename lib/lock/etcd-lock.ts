@@ -1,11 +1,12 @@
 import type { ComparatorBuilder } from 'etcd3';
 import { LockLostError } from '../errors/lock-lost.error.js';
 import type { EtcdMutex } from '../mutex/etcd-mutex.js';
+import type { LeaseHolder } from '../session/lock-session.js';
 import type { Lock } from './lock.interface.js';
 
 export type RemoveKey = (mutex: EtcdMutex) => Promise<void>;
 
-export class EtcdLock implements Lock {
+export class EtcdLock implements Lock, LeaseHolder {
   readonly reentrant = false;
   /** Created on first use of `signal`: most holders never look at it, and it is not free. */
   private controller: AbortController | undefined;

@@ -68,7 +68,10 @@ export class LockAcquirer {
   }
 
   /** Guarded delete of our own key; if etcd stays unreachable, drop the lease so it cannot linger. */
-  readonly removeKey = async (mutex: EtcdMutex, timing: ResolvedTimingOptions): Promise<void> => {
+  private readonly removeKey = async (
+    mutex: EtcdMutex,
+    timing: ResolvedTimingOptions,
+  ): Promise<void> => {
     try {
       await withTransientRetry(mutex.ownKey, timing, () => mutex.remove());
     } catch (error) {

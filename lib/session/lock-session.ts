@@ -2,6 +2,11 @@ import { performance } from 'node:perf_hooks';
 import type { Etcd3, Lease } from 'etcd3';
 import { KeySlots } from './key-slots.js';
 
+/** What the session tells when its lease can no longer be trusted. */
+export interface LeaseHolder {
+  markLost(reason: Error): void;
+}
+
 /**
  * One etcd lease per TTL, kept alive in the background and shared by every lock this process
  * takes with that TTL. Its `signal` aborts the moment the lease can no longer be trusted.
@@ -13,7 +18,7 @@ export class LockSession {
   readonly leaseHex: string;
   /** Key names in use on this lease, per queue prefix. */
   readonly slots = new KeySlots();
-  private readonly holders = new Set<{ markLost(reason: Error): void }>();
+  private readonly holders = new Set<LeaseHolder>();
   private readonly controller = new AbortController();
   private deadline: number;
   private sentKeepalives: number[] = [];
@@ -52,21 +57,12 @@ export class LockSession {
     return !this.controller.signal.aborted && performance.now() < this.deadline;
   }
 
-  get remainingMs(): number {
-    return this.alive ? this.deadline - performance.now() : 0;
-  }
-
-  /** Number of locks currently held on this lease. */
-  get held(): number {
-    return this.holders.size;
-  }
-
-  hold(lock: { markLost(reason: Error): void }): void {
+  hold(lock: LeaseHolder): void {
     if (this.controller.signal.aborted) lock.markLost(this.controller.signal.reason as Error);
     else this.holders.add(lock);
   }
 
-  unhold(lock: { markLost(reason: Error): void }): void {
+  unhold(lock: LeaseHolder): void {
     this.holders.delete(lock);
   }
 

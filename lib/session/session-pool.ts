@@ -27,14 +27,6 @@ export class SessionPool {
     return opening;
   }
 
-  /** Live sessions, for diagnostics. */
-  async live(): Promise<LockSession[]> {
-    const settled = await Promise.all(
-      [...this.sessions.values()].map((s) => s.catch(() => undefined)),
-    );
-    return settled.filter((s): s is LockSession => s?.alive === true);
-  }
-
   async closeAll(reason: string): Promise<void> {
     this.closing = true;
     const sessions = [...this.sessions.values()];
