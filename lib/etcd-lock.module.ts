@@ -1,6 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { Etcd3 } from 'etcd3';
+import { EtcdLockBackend } from './backend/etcd-lock.backend.js';
 import { createEtcdClient } from './client/etcd-client.factory.js';
 import {
+  ETCD_LOCK_BACKEND,
   ETCD_LOCK_CLIENT,
   ETCD_LOCK_MODULE_OPTIONS,
   ETCD_LOCK_RESOLVED_OPTIONS,
@@ -28,6 +31,12 @@ import { resolveModuleOptions } from './options/etcd-lock-options.defaults.js';
       provide: ETCD_LOCK_CLIENT,
       useFactory: (options: ResolvedModuleOptions) => options.client ?? createEtcdClient(options),
       inject: [ETCD_LOCK_RESOLVED_OPTIONS],
+    },
+    {
+      provide: ETCD_LOCK_BACKEND,
+      useFactory: (options: ResolvedModuleOptions, client: Etcd3) =>
+        new EtcdLockBackend(client, options.prefix, !options.client),
+      inject: [ETCD_LOCK_RESOLVED_OPTIONS, ETCD_LOCK_CLIENT],
     },
     LockService,
   ],

@@ -82,7 +82,10 @@ describe('EtcdLockModule', () => {
   it('on shutdown releases held locks at once: a waiter elsewhere does not wait for the TTL', async () => {
     const prefix = uniquePrefix('shutdown');
     const leasesBefore = await leaseCount(etcd);
-    const holder = await boot(EtcdLockModule.forRoot({ hosts: etcdHosts(), prefix, ttl: 60 }));
+    // A bare acquire() is never released by its caller: no drain, revoke at once.
+    const holder = await boot(
+      EtcdLockModule.forRoot({ hosts: etcdHosts(), prefix, ttl: 60, shutdownTimeout: 0 }),
+    );
     const waiter = await boot(EtcdLockModule.forRoot({ hosts: etcdHosts(), prefix }));
     const held = await holder.get(LockService).acquire('job');
     const waiting = waiter.get(LockService).acquire('job', { waitTimeout: 10_000 });

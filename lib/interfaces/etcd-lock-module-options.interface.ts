@@ -29,7 +29,27 @@ export interface EtcdLockModuleOptions extends LockTimingOptions {
    * @default 5000
    */
   callTimeout?: number;
+  /**
+   * On shutdown (`app.close()`, or SIGTERM with `enableShutdownHooks()`), how long to let
+   * methods that hold a lock finish before the leases are revoked, in milliseconds.
+   * @default 10000
+   */
+  shutdownTimeout?: number;
+  /**
+   * Which lock events go to Nest's `Logger` (context `EtcdLock`): `'none'`, `'lost'` (a warning
+   * for each lost lock) or `'all'` (every event at debug level, lost ones as warnings).
+   * @default 'lost'
+   */
+  log?: LockLogLevel;
+  /**
+   * Record OpenTelemetry metrics and spans through `@opentelemetry/api` when it is installed.
+   * Without an SDK registered, the API records nothing.
+   * @default true
+   */
+  telemetry?: boolean;
 }
+
+export type LockLogLevel = 'none' | 'lost' | 'all';
 
 export interface ResolvedModuleOptions {
   hosts: string[];
@@ -38,6 +58,9 @@ export interface ResolvedModuleOptions {
   client?: Etcd3;
   prefix: string;
   callTimeout: number;
+  shutdownTimeout: number;
+  log: LockLogLevel;
+  telemetry: boolean;
   defaults: Required<LockTimingOptions>;
 }
 

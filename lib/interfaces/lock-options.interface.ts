@@ -33,7 +33,21 @@ export interface AcquireOptions extends LockTimingOptions {
   signal?: AbortSignal;
 }
 
-export interface WithLockOptions extends LockTimingOptions {
+/** For work that must not run twice in a row on different replicas, like a cron tick. */
+export interface HoldOptions {
+  /**
+   * Keep the lock at least this many milliseconds after acquiring it, even if the work
+   * finished sooner, so a replica whose timer fires a little later skips the same tick.
+   * Ends early if the lock is lost or the application shuts down.
+   * @default 0
+   */
+  holdAtLeast?: number;
+}
+
+/** Options of `LockService.withLock`. */
+export interface WithLockCallOptions extends AcquireOptions, HoldOptions {}
+
+export interface WithLockOptions extends LockTimingOptions, HoldOptions {
   /**
    * `'wait'` queues (up to `waitTimeout`), `'throw'` rejects with `LockTimeoutError` at once,
    * `'skip'` returns `undefined` without running the method.

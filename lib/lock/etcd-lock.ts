@@ -1,12 +1,12 @@
 import type { ComparatorBuilder } from 'etcd3';
 import { LockLostError } from '../errors/lock-lost.error.js';
+import type { HeldLock, LockObserver } from '../backend/lock-backend.interface.js';
 import type { EtcdMutex } from '../mutex/etcd-mutex.js';
 import type { LeaseHolder } from '../session/lock-session.js';
-import type { Lock } from './lock.interface.js';
 
 export type RemoveKey = (mutex: EtcdMutex) => Promise<void>;
 
-export class EtcdLock implements Lock, LeaseHolder {
+export class EtcdLock implements HeldLock, LeaseHolder {
   readonly reentrant = false;
   /** Created on first use of `signal`: most holders never look at it, and it is not free. */
   private controller: AbortController | undefined;
@@ -17,6 +17,7 @@ export class EtcdLock implements Lock, LeaseHolder {
     readonly key: string,
     private readonly mutex: EtcdMutex,
     private readonly removeKey: RemoveKey,
+    private readonly observer: LockObserver,
   ) {
     mutex.session.hold(this);
   }
@@ -41,8 +42,10 @@ export class EtcdLock implements Lock, LeaseHolder {
 
   /** Called by the session when its lease can no longer be trusted. */
   markLost(reason: Error): void {
-    this.lost ??= new LockLostError(this.key, reason.message, { cause: reason });
+    if (this.lost) return;
+    this.lost = new LockLostError(this.key, reason.message, { cause: reason });
     this.controller?.abort(this.lost);
+    this.observer.lost(this, this.lost);
   }
 
   /** The lock was lost before now, even if the session timer has not fired yet. */
@@ -71,5 +74,6 @@ export class EtcdLock implements Lock, LeaseHolder {
     this.mutex.session.unhold(this);
     // A lost lock's key is gone with its lease, or is deleted by the guarded delete below.
     await this.removeKey(this.mutex);
+    this.observer.released(this);
   }
 }

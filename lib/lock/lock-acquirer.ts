@@ -1,15 +1,13 @@
-import { performance } from 'node:perf_hooks';
 import type { Etcd3 } from 'etcd3';
+import type { AcquireRequest } from '../backend/lock-backend.interface.js';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
-import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 import { EtcdMutex, SessionExpiredError } from '../mutex/etcd-mutex.js';
 import { WatchAnchor } from '../mutex/watch-anchor.js';
 import { isTransientEtcdError, withTransientRetry } from '../retry/transient-retry.js';
 import type { SessionPool } from '../session/session-pool.js';
+import { acquireWithin } from './acquire-within.js';
 import { EtcdLock } from './etcd-lock.js';
-
-export type AcquireMode = 'wait' | 'try';
 
 /** Runs one acquisition: session, enqueue, wait in line, and cleanup of every failed path. */
 export class LockAcquirer {
@@ -24,41 +22,11 @@ export class LockAcquirer {
     this.anchor = new WatchAnchor(client, `${prefix}\0watch-anchor`);
   }
 
-  async acquire(
-    key: string,
-    timing: ResolvedTimingOptions,
-    mode: AcquireMode,
-    signal?: AbortSignal,
-  ): Promise<EtcdLock | null> {
-    const startedAt = performance.now();
-    const waited = () => performance.now() - startedAt;
-    if (signal?.aborted) {
-      throw new LockTimeoutError(key, 0, { reason: 'aborted by signal', cause: signal.reason });
-    }
-    const gate = new AbortController();
-    const onAbort = () =>
-      gate.abort(
-        new LockTimeoutError(key, waited(), { reason: 'aborted by signal', cause: signal?.reason }),
-      );
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const timer =
-      mode === 'wait' && Number.isFinite(timing.waitTimeout)
-        ? setTimeout(() => gate.abort(new LockTimeoutError(key, waited())), timing.waitTimeout)
-        : undefined;
-    const inner = this.attempt(key, timing, mode, gate.signal);
-    try {
-      return await raceAbort(inner, gate.signal);
-    } catch (error) {
-      // The attempt may still win after we gave up: hand such a lock straight back.
-      inner.then(
-        (lock) => lock?.release(),
-        () => undefined,
-      );
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
+  acquire(request: AcquireRequest): Promise<EtcdLock | null> {
+    const { key, timing, mode, signal } = request;
+    return acquireWithin(key, timing, mode, signal, (gate) =>
+      this.attempt(request, gate),
+    ) as Promise<EtcdLock | null>;
   }
 
   /** Resolves once every background key removal has finished, and drops the watch stream. */
@@ -79,12 +47,8 @@ export class LockAcquirer {
     }
   };
 
-  private async attempt(
-    key: string,
-    timing: ResolvedTimingOptions,
-    mode: AcquireMode,
-    signal: AbortSignal,
-  ): Promise<EtcdLock | null> {
+  private async attempt(request: AcquireRequest, signal: AbortSignal): Promise<EtcdLock | null> {
+    const { key, timing, mode, observer } = request;
     const retry = <T>(step: () => Promise<T>) => withTransientRetry(key, timing, step, signal);
     for (let restarts = 0; ; restarts++) {
       const session = await retry(() => this.sessions.get(timing.ttl));
@@ -107,11 +71,12 @@ export class LockAcquirer {
           return null;
         }
         if (!atHead) {
+          request.onQueued?.();
           await this.anchor.ensure();
           await mutex.waitForTurn(AbortSignal.any([signal, session.signal]), retry);
         }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
-        return new EtcdLock(key, mutex, (m) => this.removeKey(m, timing));
+        return new EtcdLock(key, mutex, (m) => this.removeKey(m, timing), observer);
       } catch (error) {
         if (enqueueInDoubt) {
           // A delete now could land before a late put; revoking the lease removes that key too.
@@ -136,16 +101,4 @@ export class LockAcquirer {
     const cleanup = this.removeKey(mutex, timing).finally(() => this.cleanups.delete(cleanup));
     this.cleanups.add(cleanup);
   }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
-      (error) => (signal.removeEventListener('abort', onAbort), reject(error)),
-    );
-  });
 }

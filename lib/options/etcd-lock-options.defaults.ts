@@ -3,14 +3,16 @@ import type {
   ResolvedModuleOptions,
 } from '../interfaces/etcd-lock-module-options.interface.js';
 import type {
-  AcquireOptions,
   LockTimingOptions,
+  WithLockCallOptions,
   ResolvedTimingOptions,
 } from '../interfaces/lock-options.interface.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import {
+  assertBoolean,
   assertKnownKeys,
   assertMilliseconds,
+  assertOneOf,
   assertPlainObject,
   assertRetries,
   assertTtl,
@@ -26,6 +28,8 @@ export const LOCK_DEFAULTS: ResolvedTimingOptions = {
 export const DEFAULT_PREFIX = 'nestjs-lock/';
 export const DEFAULT_HOST = '127.0.0.1:2379';
 export const DEFAULT_CALL_TIMEOUT = 5_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
+const LOG_LEVELS = ['none', 'lost', 'all'] as const;
 
 const TIMING_KEYS = ['ttl', 'retries', 'retryDelay', 'waitTimeout'] as const;
 const MODULE_KEYS = [
@@ -36,6 +40,9 @@ const MODULE_KEYS = [
   'client',
   'prefix',
   'callTimeout',
+  'shutdownTimeout',
+  'log',
+  'telemetry',
 ];
 
 export function resolveModuleOptions(
@@ -56,6 +63,12 @@ export function resolveModuleOptions(
     client: options.client,
     prefix,
     callTimeout: assertMilliseconds(options.callTimeout ?? DEFAULT_CALL_TIMEOUT, 'callTimeout'),
+    shutdownTimeout: assertMilliseconds(
+      options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT,
+      'shutdownTimeout',
+    ),
+    log: assertOneOf(options.log ?? 'lost', LOG_LEVELS, 'log'),
+    telemetry: assertBoolean(options.telemetry ?? true, 'telemetry'),
     defaults: resolveTimingOptions(options, LOCK_DEFAULTS),
   };
 }
@@ -76,10 +89,16 @@ export function resolveTimingOptions(
   };
 }
 
-export function assertAcquireOptions(raw: unknown, argument: string): AcquireOptions {
+export function assertAcquireOptions(
+  raw: unknown,
+  argument: string,
+  allowHold = false,
+): WithLockCallOptions {
   const options = assertPlainObject(raw, argument);
-  assertKnownKeys(options, [...TIMING_KEYS, 'signal'], argument);
-  return options as AcquireOptions;
+  const keys = allowHold ? [...TIMING_KEYS, 'signal', 'holdAtLeast'] : [...TIMING_KEYS, 'signal'];
+  assertKnownKeys(options, keys, argument);
+  if (options.holdAtLeast !== undefined) assertMilliseconds(options.holdAtLeast, 'holdAtLeast');
+  return options as WithLockCallOptions;
 }
 
 function resolveHosts(hosts: EtcdLockModuleOptions['hosts']): string[] {

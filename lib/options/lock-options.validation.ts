@@ -64,13 +64,26 @@ export function assertMilliseconds(
 }
 
 export function assertOnLocked(value: unknown): OnLocked {
-  if (!ON_LOCKED.includes(value as OnLocked)) {
+  return assertOneOf(value, ON_LOCKED, 'onLocked');
+}
+
+export function assertOneOf<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  argument: string,
+): T {
+  if (!allowed.includes(value as T)) {
     throw new InvalidLockArgumentError(
-      'onLocked',
-      `expected one of ${ON_LOCKED.join(', ')}, got ${show(value)}`,
+      argument,
+      `expected one of ${allowed.join(', ')}, got ${show(value)}`,
     );
   }
-  return value as OnLocked;
+  return value as T;
+}
+
+export function assertBoolean(value: unknown, argument: string): boolean {
+  if (typeof value === 'boolean') return value;
+  throw new InvalidLockArgumentError(argument, `expected a boolean, got ${show(value)}`);
 }
 
 export function assertSignal(value: unknown): AbortSignal | undefined {

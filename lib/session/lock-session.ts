@@ -57,6 +57,11 @@ export class LockSession {
     return !this.controller.signal.aborted && performance.now() < this.deadline;
   }
 
+  /** Until the lease expires unless renewed; 0 once it can no longer be trusted. */
+  get remainingMs(): number {
+    return this.alive ? Math.max(0, this.deadline - performance.now()) : 0;
+  }
+
   hold(lock: LeaseHolder): void {
     if (this.controller.signal.aborted) lock.markLost(this.controller.signal.reason as Error);
     else this.holders.add(lock);

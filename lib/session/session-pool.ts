@@ -1,9 +1,12 @@
 import type { Etcd3 } from 'etcd3';
+import type { SessionDiagnostics } from '../backend/lock-backend.interface.js';
 import { LockSession } from './lock-session.js';
 
 /** Opens at most one live session per TTL; a lost session is replaced on next use. */
 export class SessionPool {
   private readonly sessions = new Map<number, Promise<LockSession>>();
+  /** Sessions whose grant succeeded, for diagnostics without awaiting. */
+  private readonly open = new Map<number, LockSession>();
   private closing = false;
 
   constructor(private readonly client: Etcd3) {}
@@ -20,15 +23,24 @@ export class SessionPool {
     const opening = LockSession.open(this.client, ttl);
     this.sessions.set(ttl, opening);
     opening.then(
-      (session) =>
-        session.signal.addEventListener('abort', () => this.forget(ttl, opening), { once: true }),
+      (session) => {
+        this.open.set(ttl, session);
+        session.signal.addEventListener('abort', () => this.forget(ttl, opening), { once: true });
+      },
       () => this.forget(ttl, opening),
     );
     return opening;
   }
 
+  diagnostics(): SessionDiagnostics[] {
+    return [...this.open.values()]
+      .filter((s) => s.alive)
+      .map((s) => ({ ttl: s.ttl, leaseId: s.leaseId, remainingMs: Math.round(s.remainingMs) }));
+  }
+
   async closeAll(reason: string): Promise<void> {
     this.closing = true;
+    this.open.clear();
     const sessions = [...this.sessions.values()];
     this.sessions.clear();
     await Promise.all(
@@ -42,6 +54,8 @@ export class SessionPool {
   }
 
   private forget(ttl: number, entry: Promise<LockSession>): void {
-    if (this.sessions.get(ttl) === entry) this.sessions.delete(ttl);
+    if (this.sessions.get(ttl) !== entry) return;
+    this.sessions.delete(ttl);
+    this.open.delete(ttl);
   }
 }

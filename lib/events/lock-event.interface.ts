@@ -1,0 +1,23 @@
+import type { EtcdLockError } from '../errors/etcd-lock.error.js';
+import type { LockLostError } from '../errors/lock-lost.error.js';
+
+/** What happened to one acquisition or one held lock. Times are milliseconds. */
+export type LockEvent =
+  | {
+      type: 'acquired';
+      key: string;
+      fencingToken: bigint;
+      waitedMs: number;
+      /** True if another holder was ahead and the caller queued. */
+      queued: boolean;
+    }
+  /** A caller that queued stopped waiting: it got the lock, or gave up. */
+  | { type: 'waited'; key: string; waitedMs: number; acquired: boolean }
+  | { type: 'released'; key: string; fencingToken: bigint; heldMs: number }
+  | { type: 'lost'; key: string; fencingToken: bigint; heldMs: number; error: LockLostError }
+  /** Timed out, aborted, or etcd failed (`LockTimeoutError`, `LockAcquireError`). */
+  | { type: 'failed'; key: string; waitedMs: number; error: EtcdLockError }
+  /** `onLocked: 'skip'` or `tryAcquire` found the lock held. */
+  | { type: 'skipped'; key: string };
+
+export type LockEventType = LockEvent['type'];

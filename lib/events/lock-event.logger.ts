@@ -1,0 +1,35 @@
+import { Logger } from '@nestjs/common';
+import type { Observable, Subscription } from 'rxjs';
+import type { LockLogLevel } from '../interfaces/etcd-lock-module-options.interface.js';
+import type { LockEvent } from './lock-event.interface.js';
+
+/** Sends lock events to Nest's `Logger`; a lost lock is a warning, the rest debug noise. */
+export function logLockEvents(
+  events$: Observable<LockEvent>,
+  level: LockLogLevel,
+  logger = new Logger('EtcdLock'),
+): Subscription | undefined {
+  if (level === 'none') return undefined;
+  return events$.subscribe((event) => {
+    if (event.type === 'lost') logger.warn(describe(event));
+    else if (level === 'all') logger.debug(describe(event));
+  });
+}
+
+function describe(event: LockEvent): string {
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  switch (event.type) {
+    case 'acquired':
+      return `acquired "${event.key}" (token ${event.fencingToken}) after ${ms(event.waitedMs)}`;
+    case 'waited':
+      return `waited ${ms(event.waitedMs)} in line for "${event.key}"`;
+    case 'released':
+      return `released "${event.key}" after holding it ${ms(event.heldMs)}`;
+    case 'lost':
+      return `lost "${event.key}" after holding it ${ms(event.heldMs)}: ${event.error.message}`;
+    case 'failed':
+      return `could not acquire "${event.key}": ${event.error.message}`;
+    case 'skipped':
+      return `skipped "${event.key}": held elsewhere`;
+  }
+}

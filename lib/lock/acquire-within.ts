@@ -1,0 +1,67 @@
+import { performance } from 'node:perf_hooks';
+import type { AcquireMode, HeldLock } from '../backend/lock-backend.interface.js';
+import { LockTimeoutError } from '../errors/lock-timeout.error.js';
+import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
+
+/**
+ * Runs one backend attempt under `waitTimeout` and `signal`, the same way for every backend.
+ * The attempt gets a signal that aborts when the caller stops waiting.
+ */
+export async function acquireWithin(
+  key: string,
+  timing: ResolvedTimingOptions,
+  mode: AcquireMode,
+  signal: AbortSignal | undefined,
+  attempt: (gate: AbortSignal) => Promise<HeldLock | null>,
+): Promise<HeldLock | null> {
+  const startedAt = performance.now();
+  const waited = () => performance.now() - startedAt;
+  const aborted = () =>
+    new LockTimeoutError(key, waited(), { reason: abortReason(signal), cause: signal?.reason });
+  if (signal?.aborted) throw aborted();
+  const gate = new AbortController();
+  const onAbort = () => gate.abort(aborted());
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    mode === 'wait' && Number.isFinite(timing.waitTimeout)
+      ? setTimeout(() => gate.abort(new LockTimeoutError(key, waited())), timing.waitTimeout)
+      : undefined;
+  const inner = attempt(gate.signal);
+  try {
+    return await raceAbort(inner, gate.signal);
+  } catch (error) {
+    // The attempt may still win after we gave up: hand such a lock straight back.
+    inner.then(
+      (lock) => lock?.release(),
+      () => undefined,
+    );
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function abortReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof ShutdownSignal ? reason.message : 'aborted by signal';
+}
+
+/** The abort reason the service uses when the application shuts down. */
+export class ShutdownSignal extends Error {
+  constructor() {
+    super('the application is shutting down');
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
+      (error) => (signal.removeEventListener('abort', onAbort), reject(error)),
+    );
+  });
+}

@@ -1,0 +1,87 @@
+import { performance } from 'node:perf_hooks';
+import type * as OpenTelemetry from '@opentelemetry/api';
+import type { Observable, Subscription } from 'rxjs';
+import type { LockEvent } from '../events/lock-event.interface.js';
+
+type OpenTelemetryApi = typeof OpenTelemetry;
+const SCOPE = 'nestjs-etcd-lock';
+
+/**
+ * Metrics and spans through `@opentelemetry/api`, if the app has it installed. Start the OTel
+ * SDK before the Nest app: the metrics API has no proxy, so instruments bind at startup.
+ */
+export async function startLockTelemetry(
+  events$: Observable<LockEvent>,
+): Promise<Subscription | undefined> {
+  const api = await loadOpenTelemetry();
+  return api && recordLockTelemetry(events$, api);
+}
+
+export function recordLockTelemetry(
+  events$: Observable<LockEvent>,
+  api: OpenTelemetryApi,
+): Subscription {
+  const meter = api.metrics.getMeter(SCOPE);
+  const tracer = api.trace.getTracer(SCOPE);
+  const wait = meter.createHistogram('etcd_lock.wait.duration', {
+    unit: 's',
+    description: 'Time from asking for a lock until holding it or giving up',
+  });
+  const hold = meter.createHistogram('etcd_lock.hold.duration', {
+    unit: 's',
+    description: 'Time a lock was held, until released or lost',
+  });
+  const held = meter.createUpDownCounter('etcd_lock.held', {
+    unit: '{lock}',
+    description: 'Locks this process holds now',
+  });
+  const lost = meter.createCounter('etcd_lock.lost', {
+    unit: '{lock}',
+    description: 'Locks lost while held (lease expired or revoked)',
+  });
+
+  // Lock keys often carry ids, so they go on spans only, never on metric attributes.
+  const span = (event: LockEvent, waitedMs: number, error?: Error) => {
+    const startTime = performance.timeOrigin + performance.now() - waitedMs;
+    const s = tracer.startSpan('lock.acquire', {
+      startTime,
+      attributes: { 'lock.key': event.key, 'lock.outcome': event.type },
+    });
+    if (event.type === 'acquired') s.setAttribute('lock.fencing_token', String(event.fencingToken));
+    if (error) {
+      s.recordException(error);
+      s.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
+    }
+    s.end();
+  };
+
+  return events$.subscribe((event) => {
+    switch (event.type) {
+      case 'acquired':
+        wait.record(event.waitedMs / 1000, { 'lock.outcome': 'acquired' });
+        held.add(1);
+        return span(event, event.waitedMs);
+      case 'failed':
+        wait.record(event.waitedMs / 1000, { 'lock.outcome': 'failed' });
+        return span(event, event.waitedMs, event.error);
+      case 'skipped':
+        return span(event, 0);
+      case 'released':
+        hold.record(event.heldMs / 1000, { 'lock.outcome': 'released' });
+        return held.add(-1);
+      case 'lost':
+        hold.record(event.heldMs / 1000, { 'lock.outcome': 'lost' });
+        lost.add(1);
+        return held.add(-1);
+    }
+  });
+}
+
+async function loadOpenTelemetry(): Promise<OpenTelemetryApi | undefined> {
+  try {
+    return await import('@opentelemetry/api');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
