@@ -102,7 +102,10 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
     argument = 'options',
   ): Promise<T | undefined> {
     if (typeof fn !== 'function') {
-      throw new InvalidLockArgumentError('withLock callback', `expected a function, got ${typeof fn}`);
+      throw new InvalidLockArgumentError(
+        'withLock callback',
+        `expected a function, got ${typeof fn}`,
+      );
     }
     const lock = await this.take(key, options, onLocked, argument, true);
     if (lock === null) return undefined;
@@ -135,12 +138,14 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
     this.tracker.complete();
   }
 
+  /** With `holdAtLeast`, the caller gets its result now and the lock goes when the time is up. */
   private async release(lock: HeldLock, holdAtLeast: number): Promise<void> {
     const since = holdAtLeast > 0 ? this.tracker.acquiredAt(lock) : undefined;
-    if (since !== undefined) {
-      await holdUntil(since + holdAtLeast, [lock.signal, this.shutdown.signal]);
-    }
-    await lock.release();
+    if (since === undefined) return lock.release();
+    // Still counted as held, so shutdown drains it; shutdown also ends the hold early.
+    void holdUntil(since + holdAtLeast, [lock.signal, this.shutdown.signal]).then(() =>
+      lock.release(),
+    );
   }
 
   private async take(
@@ -168,7 +173,7 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
         mode: tryOnly ? 'try' : 'wait',
         signal: signal ? AbortSignal.any([signal, this.shutdown.signal]) : this.shutdown.signal,
         observer: this.tracker,
-        onQueued: () => (acquisition.queued = true),
+        onQueued: () => this.tracker.queued(acquisition),
       });
       if (lock === null && onLocked !== 'skip') {
         throw new LockTimeoutError(name, 0, { reason: 'held by another owner, and not waiting' });

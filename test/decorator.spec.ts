@@ -3,20 +3,20 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockModuleMissingError, LockService, LockTimeoutError, WithLock } from '../lib/index.js';
-import { bootContext, bootHttp, uniquePrefix } from './support/lock-app.js';
+import { BACKENDS, replicaSet, uniquePrefix } from './support/lock-app.js';
 import { CounterStore } from './src/counter.store.js';
 import { CriticalSectionRecorder } from './src/critical-section.recorder.js';
 import { LedgerService } from './src/ledger.service.js';
 import { StockController } from './src/stock.controller.js';
 
-describe('@WithLock on a provider method', () => {
+describe.each(BACKENDS)('@WithLock on a provider method (%s backend)', (kind) => {
   let app: INestApplicationContext;
   let ledger: LedgerService;
   let locks: LockService;
-  const prefix = uniquePrefix('decorator');
+  const replicas = replicaSet(kind, { prefix: uniquePrefix('decorator') });
 
   beforeAll(async () => {
-    app = await bootContext({ prefix });
+    app = await replicas.context();
     ledger = app.get(LedgerService);
     locks = app.get(LockService);
   });
@@ -35,7 +35,7 @@ describe('@WithLock on a provider method', () => {
   it("'skip' returns undefined without running while the lock is held elsewhere", async () => {
     const held = await locks.acquire('nightly-job');
     // Another application instance: a separate session, like another replica.
-    const other = await bootContext({ prefix });
+    const other = await replicas.context();
     await expect(other.get(LedgerService).nightlyJob()).resolves.toBeUndefined();
     await held.release();
     await expect(other.get(LedgerService).nightlyJob()).resolves.toBe('ran');
@@ -43,7 +43,7 @@ describe('@WithLock on a provider method', () => {
   });
 
   it("'throw' rejects with LockTimeoutError at once while the lock is held", async () => {
-    const other = await bootContext({ prefix });
+    const other = await replicas.context();
     const held = await other.get(LockService).acquire('strict');
     await expect(ledger.strict()).rejects.toBeInstanceOf(LockTimeoutError);
     await held.release();
@@ -96,10 +96,10 @@ describe('@WithLock stacked with other method decorators', () => {
   });
 });
 
-describe('@WithLock on controller routes over HTTP', () => {
+describe.each(BACKENDS)('@WithLock on controller routes over HTTP (%s backend)', (kind) => {
   let http: { app: INestApplication; url: string };
   beforeAll(async () => {
-    http = await bootHttp({ prefix: uniquePrefix('http') });
+    http = await replicaSet(kind, { prefix: uniquePrefix('http') }).http();
   });
   afterAll(() => http.app.close());
 

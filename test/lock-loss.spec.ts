@@ -1,14 +1,7 @@
 import { once } from 'node:events';
-import type { Etcd3 } from 'etcd3';
 import { describe, expect, it } from 'vitest';
-import { LockLostError, type Lock } from '../lib/index.js';
-import { keysUnder, uniquePrefix, useLockApp } from './support/lock-app.js';
-
-/** Revokes the session lease behind a lock, as an expiry or an operator would. */
-async function revokeLeaseOf(etcd: Etcd3, lock: Lock): Promise<void> {
-  const leaseHex = lock.etcdKey.slice(lock.etcdKey.lastIndexOf('/') + 1).split('_')[0]!;
-  await etcd.leaseClient.leaseRevoke({ ID: BigInt(`0x${leaseHex}`).toString() });
-}
+import { LockLostError } from '../lib/index.js';
+import { keysUnder, revokeLeaseOf, uniquePrefix, useLockApp } from './support/lock-app.js';
 
 describe('losing a lock is never silent', () => {
   const prefix = uniquePrefix('loss');

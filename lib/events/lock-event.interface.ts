@@ -11,6 +11,8 @@ export type LockEvent =
       /** True if another holder was ahead and the caller queued. */
       queued: boolean;
     }
+  /** Another holder is ahead: the caller is now in line. */
+  | { type: 'queued'; key: string }
   /** A caller that queued stopped waiting: it got the lock, or gave up. */
   | { type: 'waited'; key: string; waitedMs: number; acquired: boolean }
   | { type: 'released'; key: string; fencingToken: bigint; heldMs: number }

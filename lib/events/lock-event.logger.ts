@@ -21,6 +21,8 @@ function describe(event: LockEvent): string {
   switch (event.type) {
     case 'acquired':
       return `acquired "${event.key}" (token ${event.fencingToken}) after ${ms(event.waitedMs)}`;
+    case 'queued':
+      return `queued for "${event.key}"`;
     case 'waited':
       return `waited ${ms(event.waitedMs)} in line for "${event.key}"`;
     case 'released':

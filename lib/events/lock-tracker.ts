@@ -30,6 +30,11 @@ export class LockTracker implements LockObserver {
     return { key, startedAt: performance.now(), queued: false };
   }
 
+  queued(acquisition: Acquisition): void {
+    acquisition.queued = true;
+    this.subject.next({ type: 'queued', key: acquisition.key });
+  }
+
   acquired(acquisition: Acquisition, lock: HeldLock): void {
     this.waiting--;
     const now = performance.now();

@@ -10,7 +10,8 @@ export function holdUntil(deadline: number, signals: readonly AbortSignal[]): Pr
       for (const s of signals) s.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, wait);
+    // Timers round to whole milliseconds and may fire a fraction early.
+    const timer = setTimeout(done, Math.ceil(wait) + 1);
     for (const s of signals) s.addEventListener('abort', done, { once: true });
   });
 }

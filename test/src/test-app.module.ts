@@ -9,9 +9,14 @@ import { StockController } from './stock.controller.js';
 @Module({})
 export class TestAppModule {
   static register(options: EtcdLockModuleOptions): DynamicModule {
+    return TestAppModule.withLocks(EtcdLockModule.forRoot(options));
+  }
+
+  /** The same app over any lock module, e.g. `EtcdLockTestingModule`. */
+  static withLocks(lockModule: DynamicModule): DynamicModule {
     return {
       module: TestAppModule,
-      imports: [EtcdLockModule.forRoot(options)],
+      imports: [lockModule],
       controllers: [StockController],
       providers: [CounterStore, CriticalSectionRecorder, LedgerService],
     };

@@ -4,7 +4,13 @@ import { type INestApplication, type INestApplicationContext } from '@nestjs/com
 import { NestFactory } from '@nestjs/core';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type EtcdLockModuleOptions, LockService } from '../../lib/index.js';
+import {
+  EtcdLockModule,
+  type EtcdLockModuleOptions,
+  type Lock,
+  LockService,
+} from '../../lib/index.js';
+import { EtcdLockTestingModule, InMemoryLockBackend } from '../../lib/testing/index.js';
 import { TestAppModule } from '../src/test-app.module.js';
 
 export const etcdHosts = (): string => inject('etcdHosts');
@@ -12,27 +18,55 @@ export const etcdHosts = (): string => inject('etcdHosts');
 /** A prefix no other test uses, so tests never see each other's keys. */
 export const uniquePrefix = (label: string): string => `test-${label}-${randomUUID().slice(0, 8)}/`;
 
-export function bootContext(options: EtcdLockModuleOptions): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(
-    TestAppModule.register({ hosts: etcdHosts(), ...options }),
-    { logger: false },
-  );
+export type BackendKind = 'etcd' | 'memory';
+/** Specs that run on both backends, so one suite checks that they agree. */
+export const BACKENDS: readonly BackendKind[] = ['etcd', 'memory'];
+
+/**
+ * Boots instances of the test app that share one lock store, like replicas of one service:
+ * the test etcd, or one `InMemoryLockBackend` through `EtcdLockTestingModule`.
+ */
+export function replicaSet(kind: BackendKind, options: EtcdLockModuleOptions) {
+  const { hosts: _h, auth: _a, credentials: _c, client: _cl, callTimeout: _t, ...rest } = options;
+  const store = kind === 'memory' ? new InMemoryLockBackend(options.prefix) : undefined;
+  const module = () =>
+    TestAppModule.withLocks(
+      store
+        ? EtcdLockTestingModule.forRoot({ ...rest, backend: store })
+        : EtcdLockModule.forRoot({ hosts: etcdHosts(), ...options }),
+    );
+  return {
+    store,
+    context: (): Promise<INestApplicationContext> =>
+      NestFactory.createApplicationContext(module(), { logger: false }),
+    /** Over real HTTP on a free loopback port. */
+    http: async (): Promise<{ app: INestApplication; url: string }> => {
+      const app = await NestFactory.create(module(), { logger: false });
+      await app.listen(0, '127.0.0.1');
+      return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+    },
+  };
 }
 
-/** The test app over real HTTP on a free loopback port; returns its base URL. */
-export async function bootHttp(
+export function bootContext(options: EtcdLockModuleOptions): Promise<INestApplicationContext> {
+  return replicaSet('etcd', options).context();
+}
+
+export function bootHttp(
   options: EtcdLockModuleOptions,
 ): Promise<{ app: INestApplication; url: string }> {
-  const app = await NestFactory.create(TestAppModule.register({ hosts: etcdHosts(), ...options }), {
-    logger: false,
-  });
-  await app.listen(0, '127.0.0.1');
-  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+  return replicaSet('etcd', options).http();
 }
 
 /** A plain etcd client for looking at what the library left behind. */
 export function inspector(): Etcd3 {
   return new Etcd3({ hosts: etcdHosts() });
+}
+
+/** Revokes the session lease behind a lock, as an expiry or an operator would. */
+export async function revokeLeaseOf(etcd: Etcd3, lock: Lock): Promise<void> {
+  const leaseHex = lock.etcdKey.slice(lock.etcdKey.lastIndexOf('/') + 1).split('_')[0]!;
+  await etcd.leaseClient.leaseRevoke({ ID: BigInt(`0x${leaseHex}`).toString() });
 }
 
 export async function keysUnder(client: Etcd3, prefix: string): Promise<string[]> {

@@ -1,0 +1,124 @@
+import type {
+  AcquireRequest,
+  HeldLock,
+  LockBackend,
+  SessionDiagnostics,
+} from '../backend/lock-backend.interface.js';
+import { acquireWithin } from '../lock/acquire-within.js';
+import { InMemoryLock } from './in-memory-lock.js';
+
+/** One queued or holding acquisition, ordered by revision as etcd orders keys. */
+interface Entry {
+  readonly name: string;
+  readonly revision: bigint;
+  /** The replica that asked, like the lease a real key is attached to. */
+  readonly owner: object;
+  lock?: InMemoryLock;
+  wake?: (granted: boolean) => void;
+}
+
+/**
+ * Locks in memory with etcd's semantics: FIFO by revision, names nest like etcd prefixes,
+ * fencing tokens strictly increase. Share one instance between apps to play several replicas.
+ */
+export class InMemoryLockBackend implements LockBackend {
+  private readonly entries = new Set<Entry>();
+  private revision = 0n;
+
+  constructor(private readonly prefix = 'nestjs-lock/') {}
+
+  acquire(request: AcquireRequest): Promise<HeldLock | null> {
+    return this.acquireAs(this, request);
+  }
+
+  /** A view for one app: closing it loses only the locks that app took, like one replica. */
+  replica(): LockBackend {
+    const owner = {};
+    return {
+      acquire: (request) => this.acquireAs(owner, request),
+      ping: () => this.ping(),
+      sessions: () => this.sessions(),
+      close: async (reason) => void this.loseWhere((e) => e.owner === owner, reason),
+    };
+  }
+
+  /** Makes the current holder of `key` lose it, as if its lease expired. False if none. */
+  loseLock(key: string, reason = 'simulated lease loss'): boolean {
+    return this.loseWhere((e) => e.name === key, reason) > 0;
+  }
+
+  /** Every held lock is lost, as when the session lease expires. */
+  loseAll(reason = 'simulated lease loss'): number {
+    return this.loseWhere(() => true, reason);
+  }
+
+  /** Names held right now, in acquisition order. */
+  heldKeys(): string[] {
+    return [...this.entries].filter((e) => e.lock).map((e) => e.name);
+  }
+
+  async ping(): Promise<void> {}
+
+  sessions(): SessionDiagnostics[] {
+    return [];
+  }
+
+  async close(reason: string): Promise<void> {
+    this.loseWhere((e) => e.owner === this, reason);
+  }
+
+  private loseWhere(match: (entry: Entry) => boolean, reason: string): number {
+    const holders = [...this.entries].filter((e) => e.lock && match(e));
+    for (const entry of holders) entry.lock!.markLost(reason);
+    return holders.length;
+  }
+
+  private acquireAs(owner: object, request: AcquireRequest): Promise<HeldLock | null> {
+    const { key, timing, mode, signal } = request;
+    return acquireWithin(key, timing, mode, signal, (gate) => this.attempt(owner, request, gate));
+  }
+
+  private async attempt(
+    owner: object,
+    request: AcquireRequest,
+    gate: AbortSignal,
+  ): Promise<HeldLock | null> {
+    const entry: Entry = { name: request.key, revision: ++this.revision, owner };
+    this.entries.add(entry);
+    if (this.blocked(entry)) {
+      if (request.mode === 'try') return (this.remove(entry), null);
+      request.onQueued?.();
+      const granted = await new Promise<boolean>((resolve) => {
+        entry.wake = resolve;
+        gate.addEventListener('abort', () => resolve(false), { once: true });
+      });
+      if (!granted) return (this.remove(entry), null);
+    }
+    const etcdKey = `${this.prefix}${entry.name}/memory_${entry.revision}`;
+    entry.lock = new InMemoryLock(entry.name, etcdKey, entry.revision, request.observer, () =>
+      this.remove(entry),
+    );
+    return entry.lock;
+  }
+
+  /** As in etcd: a waiter on `a` queues behind older keys under `a/`, including `a/b/`. */
+  private blocked(entry: Entry): boolean {
+    const own = `${entry.name}/`;
+    for (const other of this.entries) {
+      if (other.revision >= entry.revision) continue;
+      if (`${other.name}/`.startsWith(own)) return true;
+    }
+    return false;
+  }
+
+  private remove(entry: Entry): void {
+    if (!this.entries.delete(entry)) return;
+    for (const waiter of this.entries) {
+      if (waiter.wake && !this.blocked(waiter)) {
+        const wake = waiter.wake;
+        waiter.wake = undefined;
+        wake(true);
+      }
+    }
+  }
+}
