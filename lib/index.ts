@@ -3,15 +3,26 @@ export { LockService } from './lock.service.js';
 export { WithLock } from './decorators/with-lock.decorator.js';
 export type { LockKey } from './decorators/lock-key.resolver.js';
 export type { Lock } from './lock/lock.interface.js';
+export type { LockEvent, LockEventType } from './events/lock-event.interface.js';
+export type { LockStats } from './interfaces/lock-stats.interface.js';
+export type { SessionDiagnostics } from './backend/lock-backend.interface.js';
+export {
+  LockExceptionFilter,
+  LOCK_EXCEPTION_FILTER_OPTIONS,
+} from './http/lock-exception.filter.js';
+export type { LockErrorBody, LockExceptionFilterOptions } from './http/lock-exception.filter.js';
 export type {
   EtcdLockModuleOptions,
   EtcdLockOptionsFactory,
+  LockLogLevel,
   ResolvedModuleOptions,
 } from './interfaces/etcd-lock-module-options.interface.js';
 export type {
   AcquireOptions,
   LockTimingOptions,
+  HoldOptions,
   OnLocked,
+  WithLockCallOptions,
   WithLockOptions,
 } from './interfaces/lock-options.interface.js';
 export { EtcdLockError } from './errors/etcd-lock.error.js';

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import { LockService } from '../lock.service.js';
+
+export interface EtcdLockHealthOptions {
+  /** Milliseconds to wait for etcd to answer before reporting `down`. @default 1000 */
+  timeout?: number;
+}
+
+/**
+ * A `@nestjs/terminus` indicator: `down` if etcd does not answer in time, otherwise `up` with
+ * this process's held locks, waiters and leases (each with its remaining TTL).
+ * Add it to the providers of the module that imports `TerminusModule`.
+ */
+@Injectable()
+export class EtcdLockHealthIndicator {
+  constructor(
+    private readonly locks: LockService,
+    private readonly health: HealthIndicatorService,
+  ) {}
+
+  async isHealthy<const Key extends string = 'etcd-lock'>(
+    key: Key = 'etcd-lock' as Key,
+    options: EtcdLockHealthOptions = {},
+  ) {
+    const timeout = options.timeout ?? 1000;
+    if (!Number.isFinite(timeout) || timeout <= 0) {
+      throw new InvalidLockArgumentError('timeout', `expected milliseconds > 0, got ${timeout}`);
+    }
+    const indicator = this.health.check(key);
+    const { held, waiting, sessions } = this.locks.stats();
+    const details = { held, waiting, leases: sessions };
+    try {
+      await withTimeout(this.locks.ping(), timeout);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return indicator.down({ message: `etcd is not reachable: ${message}`, ...details });
+    }
+    return indicator.up(details);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

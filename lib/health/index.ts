@@ -1,0 +1,2 @@
+export { EtcdLockHealthIndicator } from './etcd-lock.health-indicator.js';
+export type { EtcdLockHealthOptions } from './etcd-lock.health-indicator.js';

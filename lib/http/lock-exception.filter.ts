@@ -1,0 +1,72 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Optional } from '@nestjs/common';
+import { LockAcquireError } from '../errors/lock-acquire.error.js';
+import { LockTimeoutError } from '../errors/lock-timeout.error.js';
+import { assertLockExceptionFilterOptions } from './lock-exception-filter.options.js';
+
+export const LOCK_EXCEPTION_FILTER_OPTIONS = 'ETCD_LOCK:EXCEPTION_FILTER_OPTIONS';
+
+export interface LockExceptionFilterOptions {
+  /** Status for `LockTimeoutError` (busy, or waited too long). @default 423 */
+  lockedStatus?: number;
+  /** Status for `LockAcquireError` (etcd unreachable after retries). @default 503 */
+  unavailableStatus?: number;
+  /** `Retry-After` header, in whole seconds; `0` leaves it out. @default 1 */
+  retryAfter?: number;
+}
+
+/** The JSON body the filter sends. */
+export interface LockErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  lock: string;
+}
+
+/**
+ * Opt-in mapping of lock failures on HTTP routes: `LockTimeoutError` → 423 Locked and
+ * `LockAcquireError` → 503, each with `Retry-After`. Nothing else is caught, so the handler's
+ * own errors, `HttpException`s included, keep their status. Express and Fastify.
+ */
+@Catch(LockTimeoutError, LockAcquireError)
+export class LockExceptionFilter implements ExceptionFilter<LockTimeoutError | LockAcquireError> {
+  private readonly options: Required<LockExceptionFilterOptions>;
+
+  constructor(
+    @Optional() @Inject(LOCK_EXCEPTION_FILTER_OPTIONS) options?: LockExceptionFilterOptions,
+  ) {
+    this.options = assertLockExceptionFilterOptions(options);
+  }
+
+  catch(error: LockTimeoutError | LockAcquireError, host: ArgumentsHost): void {
+    // Other transports have no status to map to: let their default handling see the error.
+    if (host.getType() !== 'http') throw error;
+    const locked = error instanceof LockTimeoutError;
+    const statusCode = locked ? this.options.lockedStatus : this.options.unavailableStatus;
+    const body: LockErrorBody = {
+      statusCode,
+      error: locked ? 'Locked' : 'Service Unavailable',
+      message: error.message,
+      lock: error.key,
+    };
+    const response = host.switchToHttp().getResponse<HttpResponse>();
+    const retryAfter = this.options.retryAfter > 0 ? String(this.options.retryAfter) : undefined;
+    if (typeof response.code === 'function') {
+      const reply = response.code(statusCode);
+      if (retryAfter) reply.header!('Retry-After', retryAfter);
+      reply.send!(body);
+    } else {
+      if (retryAfter) response.setHeader!('Retry-After', retryAfter);
+      response.status!(statusCode).json!(body);
+    }
+  }
+}
+
+/** The parts of an Express response or a Fastify reply the filter uses. */
+interface HttpResponse {
+  code?(status: number): HttpResponse;
+  header?(name: string, value: string): HttpResponse;
+  send?(body: unknown): void;
+  status?(status: number): HttpResponse;
+  setHeader?(name: string, value: string): void;
+  json?(body: unknown): void;
+}
