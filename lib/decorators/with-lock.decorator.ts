@@ -1,11 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
-import type { LockTimingOptions, WithLockOptions } from '../interfaces/lock-options.interface.js';
+import type {
+  HoldOptions,
+  LockTimingOptions,
+  WithLockOptions,
+} from '../interfaces/lock-options.interface.js';
 import { LockService } from '../lock.service.js';
 import { LOCK_DEFAULTS, resolveTimingOptions } from '../options/etcd-lock-options.defaults.js';
 import {
   assertKnownKeys,
+  assertMilliseconds,
   assertOnLocked,
   assertPlainObject,
 } from '../options/lock-options.validation.js';
@@ -14,7 +19,14 @@ import { assertLockKeyForm, type LockKey, resolveLockKey } from './lock-key.reso
 
 /** Where Nest injects each decorated instance's own `LockService` (one per application). */
 const LOCK_SERVICE = Symbol('nestjs-etcd-lock:LockService');
-const OPTION_KEYS = ['ttl', 'retries', 'retryDelay', 'waitTimeout', 'onLocked'] as const;
+const OPTION_KEYS = [
+  'ttl',
+  'retries',
+  'retryDelay',
+  'waitTimeout',
+  'onLocked',
+  'holdAtLeast',
+] as const;
 
 /**
  * Holds the lock while the method runs, on controllers and plain providers alike.
@@ -87,6 +99,7 @@ function normalizeOptions(ttlOrOptions: unknown, retries: unknown): WithLockOpti
 }
 
 /** Validates at decoration time; unset values still follow the module defaults at call time. */
-function validateTiming(timing: LockTimingOptions): void {
+function validateTiming(timing: LockTimingOptions & HoldOptions): void {
   resolveTimingOptions(timing, LOCK_DEFAULTS);
+  if (timing.holdAtLeast !== undefined) assertMilliseconds(timing.holdAtLeast, 'holdAtLeast');
 }

@@ -2,19 +2,19 @@ import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockLostError, LockService } from '../../lib/index.js';
-import { FaultWorker } from '../support/fault-worker.client.js';
+import { JsonLineWorker } from '../support/json-line-worker.js';
 import { recordFault } from '../support/fault-record.js';
 import { bootContext, etcdHosts, inspector, keysUnder, uniquePrefix } from '../support/lock-app.js';
 
 const TTL = 2;
 
 describe('a holder that dies or freezes', () => {
-  const workers: FaultWorker[] = [];
+  const workers: JsonLineWorker[] = [];
   afterEach(() => workers.splice(0).forEach((w) => w.dispose()));
 
   /** A worker process on `prefix` that is cleaned up after the test whatever happens. */
-  async function startWorker(prefix: string): Promise<FaultWorker> {
-    const worker = await FaultWorker.start({
+  async function startWorker(prefix: string): Promise<JsonLineWorker> {
+    const worker = await JsonLineWorker.start({
       ETCD_HOSTS: etcdHosts(),
       LOCK_PREFIX: prefix,
       TTL: String(TTL),

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-/** Drives one compiled `test/src/fault-worker.ts` process: send a command, read replies. */
-export class FaultWorker {
+/** Drives one compiled worker process from `test/src/`: JSON lines in, JSON lines out. */
+export class JsonLineWorker {
   private readonly lines: AsyncIterator<string>;
   private stderr = '';
 
@@ -11,12 +11,16 @@ export class FaultWorker {
     this.lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   }
 
-  static async start(env: Record<string, string>): Promise<FaultWorker> {
-    const child = spawn(process.execPath, ['build/test/src/fault-worker.js'], {
+  /** Starts `build/test/src/<script>.js` and waits for its first line (it is ready). */
+  static async start(
+    env: Record<string, string>,
+    script = 'fault-worker',
+  ): Promise<JsonLineWorker> {
+    const child = spawn(process.execPath, [`build/test/src/${script}.js`], {
       env: { ...process.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const worker = new FaultWorker(child);
+    const worker = new JsonLineWorker(child);
     await worker.next();
     return worker;
   }
@@ -27,7 +31,7 @@ export class FaultWorker {
 
   async next<T = Record<string, unknown>>(): Promise<T> {
     const { value, done } = await this.lines.next();
-    if (done) throw new Error(`fault worker ended (exit ${this.child.exitCode}): ${this.stderr}`);
+    if (done) throw new Error(`worker ended (exit ${this.child.exitCode}): ${this.stderr}`);
     return JSON.parse(value as string) as T;
   }
 
