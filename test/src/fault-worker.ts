@@ -42,8 +42,8 @@ async function main(): Promise<void> {
     ],
     providers: [SlowJob],
   })
-  class JsonLineWorkerModule {}
-  const app = await NestFactory.createApplicationContext(JsonLineWorkerModule, { logger: false });
+  class FaultWorkerModule {}
+  const app = await NestFactory.createApplicationContext(FaultWorkerModule, { logger: false });
   const locks = app.get(LockService);
   const client = app.get<Etcd3>(ETCD_LOCK_CLIENT);
   let lock: Lock | undefined;

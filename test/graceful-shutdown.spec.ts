@@ -1,0 +1,61 @@
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { firstValueFrom } from 'rxjs';
+import { filter } from 'rxjs/operators';
+import { describe, expect, it } from 'vitest';
+import { JsonLineWorker } from './support/json-line-worker.js';
+import { etcdHosts, keysUnder, uniquePrefix, useLockApp } from './support/lock-app.js';
+
+const TTL_MS = 30_000; // the worker's lease TTL: "at once" means far below it
+
+describe('graceful shutdown with enableShutdownHooks() and SIGTERM', () => {
+  const prefix = uniquePrefix('shutdown');
+  const fx = useLockApp({ prefix });
+
+  /** A worker process inside the locked job, with this app's waiter queued behind it. */
+  async function holderAndWaiter(shutdownTimeout: number) {
+    const env = {
+      ETCD_HOSTS: etcdHosts(),
+      LOCK_PREFIX: prefix,
+      SHUTDOWN_TIMEOUT: `${shutdownTimeout}`,
+    };
+    const worker = await JsonLineWorker.start(env, 'shutdown-worker');
+    worker.send({ op: 'run' });
+    expect(await worker.next()).toEqual({ entered: true });
+    const queued = firstValueFrom(fx.locks.events$.pipe(filter((e) => e.type === 'queued')));
+    const waiter = fx.locks.acquire('drain-job', { waitTimeout: 60_000 });
+    let acquiredAt: number | undefined;
+    void waiter.then(() => (acquiredAt = performance.now()));
+    await queued;
+    worker.kill('SIGTERM');
+    expect(await worker.next()).toEqual({ sigterm: true });
+    return { worker, waiter, acquiredAt: () => acquiredAt };
+  }
+
+  it('lets the locked method finish, then releases: the waiter elsewhere gets it at once', async () => {
+    const { worker, waiter, acquiredAt } = await holderAndWaiter(10_000);
+    // SIGTERM arrived while the job held the lock: still held, the waiter still waits.
+    expect(await keysUnder(fx.etcd, `${prefix}drain-job/`)).toHaveLength(2);
+    expect(acquiredAt()).toBeUndefined();
+    worker.send({ op: 'finish' });
+    expect(await worker.next()).toEqual({ finished: true });
+    const finishedAt = performance.now();
+    const lock = await waiter;
+    expect(acquiredAt()! - finishedAt).toBeLessThan(TTL_MS / 6);
+    if (worker.child.exitCode === null) await once(worker.child, 'exit');
+    expect(worker.child.signalCode ?? worker.child.exitCode).toBe('SIGTERM');
+    await lock.release();
+    worker.dispose();
+  });
+
+  it('bounds the wait by shutdownTimeout: then the lease is revoked and the job told', async () => {
+    const { worker, waiter } = await holderAndWaiter(1_000);
+    const sigtermAt = performance.now();
+    expect(await worker.next()).toEqual({ aborted: 'LockLostError' });
+    const lock = await waiter;
+    expect(performance.now() - sigtermAt).toBeLessThan(TTL_MS / 6);
+    if (worker.child.exitCode === null) await once(worker.child, 'exit');
+    await lock.release();
+    worker.dispose();
+  });
+});

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EtcdLockModule, LockService, WithLock } from '../../lib/index.js';
+
+const reply = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
+const finish = new AbortController();
+
+/** A locked job that runs until the test says `finish`, reporting SIGTERM and lock loss. */
+@Injectable()
+class DrainJob {
+  constructor(private readonly locks: LockService) {}
+
+  @WithLock('drain-job')
+  async run(): Promise<string> {
+    const lock = this.locks.current('drain-job')!;
+    lock.signal.addEventListener('abort', () =>
+      reply({ aborted: (lock.signal.reason as Error).name }),
+    );
+    process.once('SIGTERM', () => reply({ sigterm: true }));
+    reply({ entered: true });
+    await once(finish.signal, 'abort');
+    reply({ finished: true });
+    return 'finished';
+  }
+}
+
+/** A replica with `enableShutdownHooks()`: `{"op":"run"}` starts the job, `{"op":"finish"}` ends it. */
+async function main(): Promise<void> {
+  const { ETCD_HOSTS, LOCK_PREFIX, SHUTDOWN_TIMEOUT } = process.env;
+  @Module({
+    imports: [
+      EtcdLockModule.forRoot({
+        hosts: ETCD_HOSTS,
+        prefix: LOCK_PREFIX,
+        ttl: 30,
+        shutdownTimeout: Number(SHUTDOWN_TIMEOUT),
+      }),
+    ],
+    providers: [DrainJob],
+  })
+  class ShutdownWorkerModule {}
+  const app = await NestFactory.createApplicationContext(ShutdownWorkerModule, { logger: false });
+  app.enableShutdownHooks();
+  reply({ ready: true });
+  for await (const line of createInterface({ input: process.stdin })) {
+    const { op } = JSON.parse(line) as { op: 'run' | 'finish' };
+    if (op === 'run')
+      void app
+        .get(DrainJob)
+        .run()
+        .catch(() => undefined);
+    else finish.abort();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
