@@ -127,6 +127,17 @@ describe.each(BACKENDS)('@WithLock on controller routes over HTTP (%s backend)',
     expect(await res.json()).toEqual({ held: 'stock-report' });
   });
 
+  it('locks a method of a request-scoped provider, with the key from request state', async () => {
+    const checkout = (user: string) =>
+      fetch(`${http.url}/cart/checkout`, { method: 'POST', headers: { 'x-user': user } });
+    const responses = await Promise.all([checkout('alice'), checkout('bob')]);
+    expect(responses.map((r) => r.status)).toEqual([201, 201]);
+    expect(await Promise.all(responses.map((r) => r.json()))).toEqual([
+      { lock: 'cart:alice' },
+      { lock: 'cart:bob' },
+    ]);
+  });
+
   it('keeps the status of an HttpException thrown inside the locked handler', async () => {
     const res = await fetch(`${http.url}/stock/abc/conflict`, { method: 'POST' });
     expect(res.status).toBe(409);

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EtcdLockModule, type EtcdLockModuleOptions } from '../../lib/index.js';
+import { CartController, CartService } from './cart.controller.js';
 import { CounterStore } from './counter.store.js';
 import { CriticalSectionRecorder } from './critical-section.recorder.js';
 import { LedgerService } from './ledger.service.js';
@@ -17,8 +18,8 @@ export class TestAppModule {
     return {
       module: TestAppModule,
       imports: [lockModule],
-      controllers: [StockController],
-      providers: [CounterStore, CriticalSectionRecorder, LedgerService],
+      controllers: [StockController, CartController],
+      providers: [CounterStore, CriticalSectionRecorder, LedgerService, CartService],
     };
   }
 }
