@@ -3,10 +3,17 @@ import {
   EtcdLockModule,
   InvalidLockArgumentError,
   LockAcquireError,
+  LockExceptionFilter,
   LockService,
   WithLock,
 } from '../lib/index.js';
-import { BAD_KEYS, BAD_OPTIONS } from './support/bad-inputs.js';
+import {
+  BAD_FILTER_OPTIONS,
+  BAD_HOLD_OPTIONS,
+  BAD_KEYS,
+  BAD_MODULE_OPTIONS,
+  BAD_OPTIONS,
+} from './support/bad-inputs.js';
 import {
   bootContext,
   keysUnder,
@@ -37,6 +44,18 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
     );
   });
 
+  it.each(BAD_HOLD_OPTIONS)('rejects withLock options with %s', async (_, options) => {
+    await expect(fx.locks.withLock('ok', () => 1, options as never)).rejects.toBeInstanceOf(
+      InvalidLockArgumentError,
+    );
+  });
+
+  it('accepts holdAtLeast only where the lock is released for the caller', async () => {
+    await expect(fx.locks.acquire('ok', { holdAtLeast: 10 } as never)).rejects.toBeInstanceOf(
+      InvalidLockArgumentError,
+    );
+  });
+
   it('rejects a withLock callback that is not a function', async () => {
     await expect(fx.locks.withLock('ok', 'nope' as never)).rejects.toBeInstanceOf(
       InvalidLockArgumentError,
@@ -55,6 +74,8 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
       () => WithLock('k', { ttl: 10, bogus: true } as never),
       () => (WithLock as (...args: unknown[]) => unknown)('k', { ttl: 10 }, 3),
       () => WithLock('k', 'ten' as never),
+      () => WithLock('k', { holdAtLeast: -1 }),
+      () => WithLock('k', { holdAtLeast: Infinity }),
     ];
     for (const make of cases) expect(make).toThrow(InvalidLockArgumentError);
   });
@@ -82,12 +103,16 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
     expect(await leaseCount(fx.etcd)).toBe(fx.leasesBefore);
   });
 
-  it('rejects bad module options when the module starts', async () => {
-    @Module({ imports: [EtcdLockModule.forRoot({ ttl: 0 })] })
+  it.each(BAD_MODULE_OPTIONS)('rejects module options with %s when it starts', async (_, bad) => {
+    @Module({ imports: [EtcdLockModule.forRoot(bad as never)] })
     class BadModule {}
     await expect(
       NestFactory.createApplicationContext(BadModule, { logger: false, abortOnError: false }),
     ).rejects.toBeInstanceOf(InvalidLockArgumentError);
+  });
+
+  it.each(BAD_FILTER_OPTIONS)('rejects LockExceptionFilter options with %s', (_, bad) => {
+    expect(() => new LockExceptionFilter(bad as never)).toThrow(InvalidLockArgumentError);
   });
 
   it('fails with LockAcquireError when etcd is unreachable, after its retries', async () => {

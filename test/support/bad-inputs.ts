@@ -26,3 +26,27 @@ export const BAD_OPTIONS: [string, unknown][] = [
   ['unknown option', { tll: 5 }],
   ['options not an object', 'fast'],
 ];
+
+/** `withLock` / `@WithLock` options beyond the acquire options. */
+export const BAD_HOLD_OPTIONS: [string, unknown][] = [
+  ['holdAtLeast -1', { holdAtLeast: -1 }],
+  ['holdAtLeast Infinity', { holdAtLeast: Infinity }],
+  ['holdAtLeast as string', { holdAtLeast: '500' }],
+];
+
+/** Module options refused when the module starts. */
+export const BAD_MODULE_OPTIONS: [string, unknown][] = [
+  ['ttl 0', { ttl: 0 }],
+  ['shutdownTimeout -1', { shutdownTimeout: -1 }],
+  ['log "loud"', { log: 'loud' }],
+  ['telemetry "yes"', { telemetry: 'yes' }],
+  ['an unknown option', { hots: '127.0.0.1:2379' }],
+];
+
+/** `LockExceptionFilter` options refused by its constructor. */
+export const BAD_FILTER_OPTIONS: [string, unknown][] = [
+  ['lockedStatus 200', { lockedStatus: 200 }],
+  ['unavailableStatus "503"', { unavailableStatus: '503' }],
+  ['retryAfter 1.5', { retryAfter: 1.5 }],
+  ['an unknown option', { status: 423 }],
+];
