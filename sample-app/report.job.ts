@@ -4,13 +4,16 @@ import type { Etcd3 } from 'etcd3';
 import { ETCD_LOCK_CLIENT, WithLock } from '../lib/index.js';
 import { INSTANCE } from './inventory.service.js';
 
-/** A scheduled job that must not run on two replicas at once; busy replicas skip the tick. */
+/**
+ * A scheduled job that runs once per tick across replicas: busy replicas skip, and the lock is
+ * kept for most of the second so a replica whose timer fires a little later skips too.
+ */
 @Injectable()
 export class ReportJob {
   constructor(@Inject(ETCD_LOCK_CLIENT) private readonly etcd: Etcd3) {}
 
   @Cron(CronExpression.EVERY_SECOND)
-  @WithLock('report-job', { onLocked: 'skip' })
+  @WithLock('report-job', { onLocked: 'skip', holdAtLeast: 800 })
   async buildReport(): Promise<void> {
     const runs = (await this.etcd.get('report-job/runs').number()) ?? 0;
     await this.etcd.put('report-job/runs').value(runs + 1);
