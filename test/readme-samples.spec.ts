@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'build/readme-samples');
@@ -14,12 +14,15 @@ function samples(): Map<string, string> {
 }
 
 describe('README code samples', () => {
-  it('type-check against the library, each as a module of its own', () => {
-    const files = samples();
-    expect(files.size).toBeGreaterThanOrEqual(11);
+  const files = samples();
+  beforeAll(() => {
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     for (const [name, code] of files) writeFileSync(join(OUT, name), code);
+  });
+
+  it('type-check against the library, each as a module of its own', () => {
+    expect(files.size).toBeGreaterThanOrEqual(11);
     const lib = (path: string) => [`../../lib/${path}`];
     const tsconfig = {
       extends: '../../tsconfig.json',
@@ -45,5 +48,11 @@ describe('README code samples', () => {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
     expect(output, 'tsc errors in README samples (see build/readme-samples)').toBe('');
+  });
+
+  it('the unit-test sample runs and shows contention and loss without etcd', async () => {
+    const [name] = [...files].find(([, code]) => code.includes('jobSkipsWhileHeld'))!;
+    const sample = (await import(join(OUT, name))) as { jobSkipsWhileHeld(): Promise<boolean> };
+    await expect(sample.jobSkipsWhileHeld()).resolves.toBe(true);
   });
 });
