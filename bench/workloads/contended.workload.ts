@@ -41,10 +41,14 @@ export async function contendedPoint(
       stdio: ['pipe', 'pipe', 'inherit'],
     }),
   );
+  // A stuck contender must fail the bench with its name, not hang it.
+  const deadline = setTimeout(() => {
+    for (const w of workers) w.kill('SIGKILL');
+  }, durationMs + 60_000);
   const readers = workers.map((w) => createInterface({ input: w.stdout! })[Symbol.asyncIterator]());
   const next = async (i: number) => {
     const r = await readers[i]!.next();
-    if (r.done) throw new Error(`bench worker ${kind} exited early`);
+    if (r.done) throw new Error(`bench worker ${kind} x ${contenders} exited early or hung`);
     return r.value as string;
   };
   await Promise.all(workers.map((_, i) => next(i)));
@@ -57,6 +61,7 @@ export async function contendedPoint(
   );
   const elapsed = Math.max(...results.map((r) => r.elapsedMs));
   await Promise.all(workers.map((w) => (w.exitCode === null ? once(w, 'exit') : undefined)));
+  clearTimeout(deadline);
   const waits = results.flatMap((r) => r.waits);
   const wait = summarize([...waits, ...results.flatMap((r) => r.abandoned)]);
   return {

@@ -19,7 +19,8 @@ export interface AcquireRequest {
   key: string;
   timing: ResolvedTimingOptions;
   mode: AcquireMode;
-  signal: AbortSignal | undefined;
+  /** The caller stops waiting when any of them aborts (its own signal, shutdown). */
+  signals: readonly AbortSignal[];
   observer: LockObserver;
   /** Called once if the caller has to queue behind another holder. */
   onQueued?: () => void;

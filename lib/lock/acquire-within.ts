@@ -2,26 +2,28 @@ import { performance } from 'node:perf_hooks';
 import type { AcquireMode, HeldLock } from '../backend/lock-backend.interface.js';
 import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
+import { linkSignals } from './linked-signal.js';
 
 /**
- * Runs one backend attempt under `waitTimeout` and `signal`, the same way for every backend.
- * The attempt gets a signal that aborts when the caller stops waiting.
+ * Runs one backend attempt under `waitTimeout` and the caller's signals, the same way for
+ * every backend. The attempt gets a signal that aborts when the caller stops waiting.
  */
 export async function acquireWithin(
   key: string,
   timing: ResolvedTimingOptions,
   mode: AcquireMode,
-  signal: AbortSignal | undefined,
+  signals: readonly AbortSignal[],
   attempt: (gate: AbortSignal) => Promise<HeldLock | null>,
 ): Promise<HeldLock | null> {
   const startedAt = performance.now();
   const waited = () => performance.now() - startedAt;
-  const aborted = () =>
-    new LockTimeoutError(key, waited(), { reason: abortReason(signal), cause: signal?.reason });
-  if (signal?.aborted) throw aborted();
+  const aborted = (signal: AbortSignal) =>
+    new LockTimeoutError(key, waited(), { reason: abortReason(signal), cause: signal.reason });
+  const early = signals.find((s) => s.aborted);
+  if (early) throw aborted(early);
   const gate = new AbortController();
-  const onAbort = () => gate.abort(aborted());
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const stop = linkSignals(signals);
+  stop.signal.addEventListener('abort', () => gate.abort(aborted(stop.signal)), { once: true });
   const timer =
     mode === 'wait' && Number.isFinite(timing.waitTimeout)
       ? setTimeout(() => gate.abort(new LockTimeoutError(key, waited())), timing.waitTimeout)
@@ -38,12 +40,12 @@ export async function acquireWithin(
     throw error;
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    stop.unlink();
   }
 }
 
-function abortReason(signal: AbortSignal | undefined): string {
-  const reason: unknown = signal?.reason;
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
   return reason instanceof ShutdownSignal ? reason.message : 'aborted by signal';
 }
 

@@ -7,6 +7,7 @@ import { WatchAnchor } from '../mutex/watch-anchor.js';
 import { isTransientEtcdError, withTransientRetry } from '../retry/transient-retry.js';
 import type { SessionPool } from '../session/session-pool.js';
 import { acquireWithin } from './acquire-within.js';
+import { linkSignals } from './linked-signal.js';
 import { EtcdLock } from './etcd-lock.js';
 
 /** Runs one acquisition: session, enqueue, wait in line, and cleanup of every failed path. */
@@ -23,8 +24,8 @@ export class LockAcquirer {
   }
 
   acquire(request: AcquireRequest): Promise<EtcdLock | null> {
-    const { key, timing, mode, signal } = request;
-    return acquireWithin(key, timing, mode, signal, (gate) =>
+    const { key, timing, mode, signals } = request;
+    return acquireWithin(key, timing, mode, signals, (gate) =>
       this.attempt(request, gate),
     ) as Promise<EtcdLock | null>;
   }
@@ -73,7 +74,8 @@ export class LockAcquirer {
         if (!atHead) {
           request.onQueued?.();
           await this.anchor.ensure();
-          await mutex.waitForTurn(AbortSignal.any([signal, session.signal]), retry);
+          const turn = linkSignals([signal, session.signal]);
+          await mutex.waitForTurn(turn.signal, retry).finally(turn.unlink);
         }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
         return new EtcdLock(key, mutex, (m) => this.removeKey(m, timing), observer);

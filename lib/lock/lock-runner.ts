@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { HeldLock, LockBackend } from '../backend/lock-backend.interface.js';
 import { LockContext } from '../context/lock-context.js';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
@@ -27,7 +28,10 @@ export class LockRunner {
   constructor(
     private readonly backend: LockBackend,
     private readonly defaults: ResolvedTimingOptions,
-  ) {}
+  ) {
+    // Every waiter listens to it; hundreds at once are normal, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
+  }
 
   /** New acquisitions fail from now on; waiters stop waiting; held-at-least locks go. */
   stop(): void {
@@ -57,7 +61,7 @@ export class LockRunner {
         key: name,
         timing,
         mode: tryOnly ? 'try' : 'wait',
-        signal: signal ? AbortSignal.any([signal, this.shutdown.signal]) : this.shutdown.signal,
+        signals: signal ? [signal, this.shutdown.signal] : [this.shutdown.signal],
         observer: this.tracker,
         onQueued: () => this.tracker.queued(acquisition),
       });

@@ -74,8 +74,8 @@ export class InMemoryLockBackend implements LockBackend {
   }
 
   private acquireAs(owner: object, request: AcquireRequest): Promise<HeldLock | null> {
-    const { key, timing, mode, signal } = request;
-    return acquireWithin(key, timing, mode, signal, (gate) => this.attempt(owner, request, gate));
+    const { key, timing, mode, signals } = request;
+    return acquireWithin(key, timing, mode, signals, (gate) => this.attempt(owner, request, gate));
   }
 
   private async attempt(
