@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Etcd3, Lease } from 'etcd3';
 import { KeySlots } from './key-slots.js';
@@ -31,6 +32,7 @@ export class LockSession {
     grantRequestedAt: number,
   ) {
     this.leaseHex = BigInt(leaseId).toString(16);
+    setMaxListeners(0, this.controller.signal); // one listener per waiter in this process
     this.deadline = grantRequestedAt + ttl * 1000;
     lease.on('keepaliveFired', () => this.sentKeepalives.push(performance.now()));
     lease.on('keepaliveSucceeded', (res) => this.renewed(Number(res.TTL)));
