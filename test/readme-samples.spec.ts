@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { TracerService } from '@nestjs/observe';
+import { Test } from '@nestjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LockService } from '../lib/index.js';
+import { EtcdLockTestingModule, InMemoryLockBackend } from '../lib/testing/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'build/readme-samples');
@@ -48,6 +53,36 @@ describe('README code samples', () => {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
     expect(output, 'tsc errors in README samples (see build/readme-samples)').toBe('');
+  });
+
+  it('the @nestjs/observe recipe feeds its metric classes (TracerService without the agent)', async () => {
+    const [name] = [...files].find(([, code]) => code.includes('LockObserveMetrics'))!;
+    const { LockObserveMetrics } = (await import(join(OUT, name))) as {
+      LockObserveMetrics: new (...args: never[]) => object;
+    };
+    // The agent ships metrics to the hosted service; here a stub buffer stands in for it.
+    const agent = { upsertCustomMetric: () => undefined } as never;
+    const tracer = new TracerService(
+      undefined as never,
+      new AsyncLocalStorage(),
+      agent,
+      {} as never,
+    );
+    const moduleRef = await Test.createTestingModule({
+      imports: [EtcdLockTestingModule.forRoot()],
+      providers: [LockObserveMetrics, { provide: TracerService, useValue: tracer }],
+    }).compile();
+    await moduleRef.init();
+    const locks = moduleRef.get(LockService);
+    await locks.withLock('observed', () => undefined);
+    const doomed = await locks.acquire('doomed');
+    moduleRef.get(InMemoryLockBackend).loseLock('doomed');
+    expect(doomed.held).toBe(false);
+    expect(tracer.summary('etcd_lock.wait_ms').observations).toEqual({ default: 2 });
+    expect(tracer.summary('etcd_lock.hold_ms').observations).toEqual({ default: 2 });
+    expect(tracer.counter('etcd_lock.lost').getValue()).toBe(1);
+    expect(tracer.gauge('etcd_lock.held').getValue()).toBe(0);
+    await moduleRef.close();
   });
 
   it('the unit-test sample runs and shows contention and loss without etcd', async () => {
