@@ -64,7 +64,7 @@ describe('README code samples', () => {
     const agent = { upsertCustomMetric: () => undefined } as never;
     const tracer = new TracerService(
       undefined as never,
-      new AsyncLocalStorage(),
+      new AsyncLocalStorage<never>(),
       agent,
       {} as never,
     );
