@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { AcquireMode, HeldLock } from '../backend/lock-backend.interface.js';
 import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
+import { onFirstAbort } from './abort-signals.js';
 
 /**
  * Runs one backend attempt under `waitTimeout` and the caller's signals, the same way for
@@ -21,12 +22,7 @@ export async function acquireWithin(
   const early = signals.find((s) => s.aborted);
   if (early) throw aborted(early);
   const gate = new AbortController();
-  // Plain listeners, removed below: AbortSignal.any would leak into long-lived signals on Node 20.
-  const listeners = signals.map((signal) => {
-    const listener = () => gate.abort(aborted(signal));
-    signal.addEventListener('abort', listener, { once: true });
-    return listener;
-  });
+  const detach = onFirstAbort(signals, (signal) => gate.abort(aborted(signal)));
   const timer =
     mode === 'wait' && Number.isFinite(timing.waitTimeout)
       ? setTimeout(() => gate.abort(new LockTimeoutError(key, waited())), timing.waitTimeout)
@@ -43,7 +39,7 @@ export async function acquireWithin(
     throw error;
   } finally {
     clearTimeout(timer);
-    signals.forEach((signal, i) => signal.removeEventListener('abort', listeners[i]!));
+    detach();
   }
 }
 

@@ -6,8 +6,8 @@ import { EtcdMutex, SessionExpiredError } from '../mutex/etcd-mutex.js';
 import { WatchAnchor } from '../mutex/watch-anchor.js';
 import { isTransientEtcdError, withTransientRetry } from '../retry/transient-retry.js';
 import type { SessionPool } from '../session/session-pool.js';
+import { linkSignals } from './abort-signals.js';
 import { acquireWithin } from './acquire-within.js';
-import { linkSignals } from './linked-signal.js';
 import { EtcdLock } from './etcd-lock.js';
 
 /** Runs one acquisition: session, enqueue, wait in line, and cleanup of every failed path. */
