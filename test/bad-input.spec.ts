@@ -7,6 +7,7 @@ import {
   LockService,
   WithLock,
 } from '../lib/index.js';
+import { EtcdLockTestingModule } from '../lib/testing/index.js';
 import {
   BAD_FILTER_OPTIONS,
   BAD_HOLD_OPTIONS,
@@ -109,6 +110,13 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
     await expect(
       NestFactory.createApplicationContext(BadModule, { logger: false, abortOnError: false }),
     ).rejects.toBeInstanceOf(InvalidLockArgumentError);
+  });
+
+  it('rejects etcd connection options given to the testing module', () => {
+    expect(() => EtcdLockTestingModule.forRoot({ hosts: 'x:2379' } as never)).toThrow(
+      InvalidLockArgumentError,
+    );
+    expect(() => EtcdLockTestingModule.forRoot({ ttl: 1 })).toThrow(InvalidLockArgumentError);
   });
 
   it.each(BAD_FILTER_OPTIONS)('rejects LockExceptionFilter options with %s', (_, bad) => {

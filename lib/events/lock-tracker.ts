@@ -19,14 +19,19 @@ export class LockTracker implements LockObserver {
   /** Held locks and when each was acquired. */
   private readonly held = new Map<HeldLock, number>();
   private idle: (() => void) | undefined;
-  waiting = 0;
+  private pending = 0;
 
   get heldCount(): number {
     return this.held.size;
   }
 
+  /** Acquisitions begun and not yet settled. */
+  get waiting(): number {
+    return this.pending;
+  }
+
   begin(key: string): Acquisition {
-    this.waiting++;
+    this.pending++;
     return { key, startedAt: performance.now(), queued: false };
   }
 
@@ -36,7 +41,7 @@ export class LockTracker implements LockObserver {
   }
 
   acquired(acquisition: Acquisition, lock: HeldLock): void {
-    this.waiting--;
+    this.pending--;
     const now = performance.now();
     this.held.set(lock, now);
     const waitedMs = now - acquisition.startedAt;
@@ -46,12 +51,12 @@ export class LockTracker implements LockObserver {
   }
 
   skipped(acquisition: Acquisition): void {
-    this.waiting--;
+    this.pending--;
     this.subject.next({ type: 'skipped', key: acquisition.key });
   }
 
   failed(acquisition: Acquisition, error: unknown): void {
-    this.waiting--;
+    this.pending--;
     const waitedMs = performance.now() - acquisition.startedAt;
     this.emitWaited(acquisition, waitedMs, false);
     // Everything a backend throws is an EtcdLockError; anything else would be a bug.

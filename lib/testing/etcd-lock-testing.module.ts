@@ -6,7 +6,8 @@ import { LockService } from '../lock.service.js';
 import { resolveModuleOptions } from '../options/etcd-lock-options.defaults.js';
 import { InMemoryLockBackend } from './in-memory-lock.backend.js';
 
-type ConnectionOption = 'hosts' | 'auth' | 'credentials' | 'client' | 'callTimeout';
+const CONNECTION_OPTIONS = ['hosts', 'auth', 'credentials', 'client', 'callTimeout'] as const;
+type ConnectionOption = (typeof CONNECTION_OPTIONS)[number];
 
 export interface EtcdLockTestingModuleOptions extends Omit<
   EtcdLockModuleOptions,
@@ -30,6 +31,13 @@ export class EtcdLockTestingModule {
     const { backend: given, ...rest } = options;
     if (given !== undefined && !(given instanceof InMemoryLockBackend)) {
       throw new InvalidLockArgumentError('backend', 'expected an InMemoryLockBackend');
+    }
+    const connection = CONNECTION_OPTIONS.filter((name) => name in rest);
+    if (connection.length > 0) {
+      throw new InvalidLockArgumentError(
+        'EtcdLockTestingModule options',
+        `${connection.join(', ')} configure etcd, which the in-memory backend does not use`,
+      );
     }
     const resolved = resolveModuleOptions({ ...rest, hosts: 'in-memory' });
     const backend = given ?? new InMemoryLockBackend(resolved.prefix);
