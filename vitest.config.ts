@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const source = (path: string) => fileURLToPath(new URL(`./lib/${path}`, import.meta.url));
 
+/** `npm test`: unit tests that need no etcd, then the suite against a real etcd. */
 export default defineConfig({
   // README samples import the package by name; tests run them against the sources.
   resolve: {
@@ -12,12 +13,24 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.spec.ts'],
-    exclude: ['test/faults/**', 'test/compat/**', '**/node_modules/**'],
-    globalSetup: ['./test/support/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: false,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.spec.ts'], testTimeout: 10_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'etcd',
+          include: ['test/**/*.spec.ts'],
+          exclude: ['test/unit/**', 'test/faults/**', 'test/compat/**', '**/node_modules/**'],
+          globalSetup: ['./test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -1,42 +1,58 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Etcd3 } from 'etcd3';
-import { EtcdLockBackend } from './backend/etcd-lock.backend.js';
-import { createEtcdClient } from './client/etcd-client.factory.js';
 import {
   ETCD_LOCK_BACKEND,
   ETCD_LOCK_CLIENT,
+  ETCD_LOCK_CONNECTION,
   ETCD_LOCK_MODULE_OPTIONS,
-  ETCD_LOCK_RESOLVED_OPTIONS,
+  ETCD_LOCK_SETTINGS,
 } from './etcd-lock.constants.js';
 import {
   ConfigurableEtcdLockModule,
   ETCD_LOCK_ASYNC_OPTIONS_TYPE,
   ETCD_LOCK_OPTIONS_TYPE,
 } from './etcd-lock.module-definition.js';
+import { createEtcdClient } from './etcd/etcd-client.factory.js';
+import { EtcdLockBackend } from './etcd/etcd-lock.backend.js';
 import type {
   EtcdLockModuleOptions,
-  ResolvedModuleOptions,
+  ResolvedConnection,
+  ResolvedLockSettings,
 } from './interfaces/etcd-lock-module-options.interface.js';
 import { LockService } from './lock.service.js';
-import { resolveModuleOptions } from './options/etcd-lock-options.defaults.js';
+import { parseModuleOptions } from './options/module-options.parser.js';
+
+const PARSED_OPTIONS = 'ETCD_LOCK:PARSED_OPTIONS';
+type ParsedOptions = ReturnType<typeof parseModuleOptions>;
 
 @Module({
   providers: [
     {
-      provide: ETCD_LOCK_RESOLVED_OPTIONS,
-      useFactory: (options: EtcdLockModuleOptions) => resolveModuleOptions(options),
+      provide: PARSED_OPTIONS,
+      useFactory: (options: EtcdLockModuleOptions) => parseModuleOptions(options),
       inject: [ETCD_LOCK_MODULE_OPTIONS],
     },
     {
+      provide: ETCD_LOCK_SETTINGS,
+      useFactory: (parsed: ParsedOptions) => parsed.settings,
+      inject: [PARSED_OPTIONS],
+    },
+    {
+      provide: ETCD_LOCK_CONNECTION,
+      useFactory: (parsed: ParsedOptions) => parsed.connection,
+      inject: [PARSED_OPTIONS],
+    },
+    {
       provide: ETCD_LOCK_CLIENT,
-      useFactory: (options: ResolvedModuleOptions) => options.client ?? createEtcdClient(options),
-      inject: [ETCD_LOCK_RESOLVED_OPTIONS],
+      useFactory: (connection: ResolvedConnection) =>
+        connection.client ?? createEtcdClient(connection),
+      inject: [ETCD_LOCK_CONNECTION],
     },
     {
       provide: ETCD_LOCK_BACKEND,
-      useFactory: (options: ResolvedModuleOptions, client: Etcd3) =>
-        new EtcdLockBackend(client, options.prefix, !options.client),
-      inject: [ETCD_LOCK_RESOLVED_OPTIONS, ETCD_LOCK_CLIENT],
+      useFactory: (settings: ResolvedLockSettings, connection: ResolvedConnection, client: Etcd3) =>
+        new EtcdLockBackend(client, settings.prefix, !connection.client),
+      inject: [ETCD_LOCK_SETTINGS, ETCD_LOCK_CONNECTION, ETCD_LOCK_CLIENT],
     },
     LockService,
   ],

@@ -1,39 +1,56 @@
+/** Registers `LockService` for the application: `EtcdLockModule.forRoot()` or `forRootAsync()`. */
 export { EtcdLockModule } from './etcd-lock.module.js';
+/** Acquire, try, run under a lock; the current lock; events, stats and a ping. */
 export { LockService } from './lock.service.js';
+/** Method decorator: holds the lock while a controller or provider method runs. */
 export { WithLock } from './decorators/with-lock.decorator.js';
+/** A lock name, or a function of the method's arguments that returns one. */
 export type { LockKey } from './decorators/lock-key.resolver.js';
-export type { Lock } from './lock/lock.interface.js';
-export type { LockEvent, LockEventType } from './events/lock-event.interface.js';
-export type { LockStats } from './interfaces/lock-stats.interface.js';
-export type { SessionDiagnostics } from './backend/lock-backend.interface.js';
-export {
-  LockExceptionFilter,
-  LOCK_EXCEPTION_FILTER_OPTIONS,
-} from './http/lock-exception.filter.js';
-export type { LockErrorBody, LockExceptionFilterOptions } from './http/lock-exception.filter.js';
+/** A held lock: fencing token, loss signal, guarded transactions, release. */
+export type { Lock } from './interfaces/lock.interface.js';
+/** What `LockService.events$` emits, and the names of its kinds. */
+export type { LockEvent, LockEventType } from './interfaces/lock-event.interface.js';
+/** What `LockService.stats()` returns, and one lease in it. */
+export type { LockStats, SessionDiagnostics } from './interfaces/lock-stats.interface.js';
+/** Opt-in HTTP mapping: `LockTimeoutError` → 423 and `LockAcquireError` → 503. */
+export { LockExceptionFilter } from './http/lock-exception.filter.js';
+/** Tokens: the module's `Etcd3` client, and the filter's options for a DI-created filter. */
+export { ETCD_LOCK_CLIENT, LOCK_EXCEPTION_FILTER_OPTIONS } from './etcd-lock.constants.js';
+/** The filter's options and the JSON body it sends. */
 export type {
+  LockErrorBody,
+  LockExceptionFilterOptions,
+} from './interfaces/lock-exception-filter-options.interface.js';
+/** Module options: how to reach etcd, how locks behave, and the async-options factory. */
+export type {
+  EtcdConnectionOptions,
   EtcdLockModuleOptions,
   EtcdLockOptionsFactory,
   LockLogLevel,
-  ResolvedModuleOptions,
+  LockModuleSettings,
 } from './interfaces/etcd-lock-module-options.interface.js';
+/** Per-call options of `acquire`, `tryAcquire`, `withLock` and `@WithLock`. */
 export type {
   AcquireOptions,
-  LockTimingOptions,
   HoldOptions,
+  LockTimingOptions,
   OnLocked,
   WithLockCallOptions,
   WithLockOptions,
 } from './interfaces/lock-options.interface.js';
+/** Base class of every error the library throws. */
 export { EtcdLockError } from './errors/etcd-lock.error.js';
+/** Not acquired: timed out, aborted, shutting down, or busy (see `kind`). */
 export { LockTimeoutError } from './errors/lock-timeout.error.js';
+/** Which case a `LockTimeoutError` is. */
+export type { LockTimeoutKind } from './errors/lock-timeout.error.js';
+/** A held lock can no longer be trusted; `reason` says why. */
 export { LockLostError } from './errors/lock-lost.error.js';
+/** etcd failed or was unreachable after every retry, or the application is shutting down. */
 export { LockAcquireError } from './errors/lock-acquire.error.js';
+/** A key, option or decorator argument is invalid; nothing reached etcd. */
 export { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
+/** A `@WithLock` method ran on an instance Nest did not create. */
 export { LockModuleMissingError } from './errors/lock-module-missing.error.js';
-export {
-  ETCD_LOCK_CLIENT,
-  ETCD_LOCK_MODULE_OPTIONS,
-  ETCD_LOCK_RESOLVED_OPTIONS,
-} from './etcd-lock.constants.js';
-export { LOCK_DEFAULTS, DEFAULT_PREFIX } from './options/etcd-lock-options.defaults.js';
+/** The prefix every lock name is stored under unless `prefix` says otherwise. */
+export { DEFAULT_PREFIX } from './options/lock-options.defaults.js';

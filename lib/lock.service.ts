@@ -6,52 +6,56 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Observable, Subscription } from 'rxjs';
-import type { LockBackend } from './backend/lock-backend.interface.js';
-import { ETCD_LOCK_BACKEND, ETCD_LOCK_RESOLVED_OPTIONS } from './etcd-lock.constants.js';
+import { LockContext } from './context/lock-context.js';
+import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from './etcd-lock.constants.js';
 import { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
-import type { LockEvent } from './events/lock-event.interface.js';
 import { logLockEvents } from './events/lock-event.logger.js';
-import type { ResolvedModuleOptions } from './interfaces/etcd-lock-module-options.interface.js';
+import { LockTracker } from './events/lock-tracker.js';
+import type { ResolvedLockSettings } from './interfaces/etcd-lock-module-options.interface.js';
+import type { Lock } from './interfaces/lock.interface.js';
+import type { LockEvent } from './interfaces/lock-event.interface.js';
+import type { AcquireOptions, WithLockCallOptions } from './interfaces/lock-options.interface.js';
 import type { LockStats } from './interfaces/lock-stats.interface.js';
-import type {
-  AcquireOptions,
-  OnLocked,
-  WithLockCallOptions,
-} from './interfaces/lock-options.interface.js';
-import { LockRunner } from './lock/lock-runner.js';
-import type { Lock } from './lock/lock.interface.js';
-import { assertLockKey } from './options/lock-options.validation.js';
+import type { LockBackend } from './lock/lock-backend.interface.js';
+import { SHUTTING_DOWN } from './lock/shutdown.js';
+import { LockRunner } from './lock-runner.js';
+import { type LockCall, parseLockCall } from './options/lock-call.parser.js';
+import { assertLockKey } from './options/option-validators.js';
 import { startLockTelemetry } from './telemetry/lock-telemetry.js';
+
+/** The entry point `@WithLock` calls with options it parsed when it was applied. @internal */
+export const RUN_LOCKED = Symbol('nestjs-etcd-lock:runLocked');
 
 @Injectable()
 export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly tracker = new LockTracker();
+  private readonly context = new LockContext();
   private readonly runner: LockRunner;
   private readonly subscriptions: (Subscription | undefined)[] = [];
   /** Every acquisition, wait, release and loss in this process, as it happens. */
-  readonly events$: Observable<LockEvent>;
+  readonly events$: Observable<LockEvent> = this.tracker.events$;
 
   constructor(
-    @Inject(ETCD_LOCK_RESOLVED_OPTIONS) private readonly options: ResolvedModuleOptions,
+    @Inject(ETCD_LOCK_SETTINGS) private readonly settings: ResolvedLockSettings,
     @Inject(ETCD_LOCK_BACKEND) private readonly backend: LockBackend,
   ) {
-    this.runner = new LockRunner(backend, options.defaults);
-    this.events$ = this.runner.tracker.events$;
-    this.subscriptions.push(logLockEvents(this.events$, options.log));
+    this.runner = new LockRunner(backend, settings.defaults, this.tracker, this.context);
+    this.subscriptions.push(logLockEvents(this.events$, settings.log));
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.options.telemetry) this.subscriptions.push(await startLockTelemetry(this.events$));
+    if (this.settings.telemetry) this.subscriptions.push(await startLockTelemetry(this.events$));
   }
 
   /** Waits in line for the lock. Rejects with `LockTimeoutError` after `waitTimeout` or on `signal`. */
   async acquire(key: string, options?: AcquireOptions): Promise<Lock> {
-    const lock = await this.runner.take(key, options, 'wait', 'acquire options');
+    const lock = await this.runner.take(assertLockKey(key), parseLockCall(options, 'acquire'));
     return lock!;
   }
 
   /** Takes the lock if it is free right now; `null` if someone else holds it. Never waits. */
-  tryAcquire(key: string, options?: AcquireOptions): Promise<Lock | null> {
-    return this.runner.take(key, options, 'skip', 'tryAcquire options');
+  async tryAcquire(key: string, options?: AcquireOptions): Promise<Lock | null> {
+    return this.runner.take(assertLockKey(key), parseLockCall(options, 'tryAcquire'));
   }
 
   /** Runs `fn` holding the lock and always releases it. Errors from `fn` pass through untouched. */
@@ -60,18 +64,19 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
     fn: (lock: Lock) => T | Promise<T>,
     options?: WithLockCallOptions,
   ): Promise<T> {
-    return (await this.runLocked(key, fn, options, 'wait', 'withLock options')) as T;
+    const call = parseLockCall(options, 'withLock');
+    return (await this[RUN_LOCKED](assertLockKey(key), fn, call)) as T;
   }
 
   /** The lock held in the calling async context: for `key`, or the innermost one. */
   current(key?: string): Lock | undefined {
     if (key !== undefined) assertLockKey(key);
-    return this.runner.context.current(key);
+    return this.context.current(key);
   }
 
-  /** Held locks and queued callers in this process, and its leases. For health checks. */
+  /** How many locks this process holds and how many callers wait, and its leases. */
   stats(): LockStats {
-    const { heldCount: held, waiting } = this.runner.tracker;
+    const { heldCount: held, waiting } = this.tracker;
     return { held, waiting, sessions: this.backend.sessions() };
   }
 
@@ -81,15 +86,14 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
   }
 
   /**
-   * `withLock` with an `onLocked` policy: `'skip'` resolves `undefined` without running `fn`.
-   * If the lock was lost while `fn` ran, rejects with `LockLostError` instead of its result.
+   * `withLock` with options already parsed: `onLocked: 'skip'` resolves `undefined` without
+   * running `fn`; a lock lost while `fn` ran rejects with `LockLostError` instead of its result.
+   * @internal
    */
-  async runLocked<T>(
-    key: string,
+  async [RUN_LOCKED]<T>(
+    name: string,
     fn: (lock: Lock) => T | Promise<T>,
-    options: WithLockCallOptions | undefined,
-    onLocked: OnLocked,
-    argument = 'options',
+    call: LockCall,
   ): Promise<T | undefined> {
     if (typeof fn !== 'function') {
       throw new InvalidLockArgumentError(
@@ -97,20 +101,20 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
         `expected a function, got ${typeof fn}`,
       );
     }
-    const lock = await this.runner.take(key, options, onLocked, argument, true);
-    return lock === null ? undefined : this.runner.run(lock, fn, options?.holdAtLeast);
+    const lock = await this.runner.take(name, call);
+    return lock === null ? undefined : this.runner.run(lock, fn, call.holdAtLeast);
   }
 
   /** Stops new acquisitions and lets held locks finish, up to `shutdownTimeout`. */
   async beforeApplicationShutdown(): Promise<void> {
     this.runner.stop();
-    await this.runner.tracker.drain(this.options.shutdownTimeout);
+    await this.tracker.drain(this.settings.shutdownTimeout);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.runner.stop();
-    await this.backend.close('the lock module is shutting down');
+    await this.backend.close(SHUTTING_DOWN);
     for (const subscription of this.subscriptions) subscription?.unsubscribe();
-    this.runner.tracker.complete();
+    this.tracker.complete();
   }
 }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Lock } from '../lock/lock.interface.js';
+import type { Lock } from '../interfaces/lock.interface.js';
 
 /** Locks held by the current async context, for reentrancy and `LockService.current()`. */
 export class LockContext {

@@ -1,5 +1,5 @@
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
-import { assertLockKey } from '../options/lock-options.validation.js';
+import { assertLockKey } from '../options/option-validators.js';
 
 /** A lock name, or a function of the method's arguments (called with `this` bound). */
 export type LockKey = string | ((this: never, ...args: never[]) => string);

@@ -1,6 +1,9 @@
 import { EtcdLockError } from './etcd-lock.error.js';
 
-/** etcd could not be reached or refused the request, after every allowed retry. */
+/**
+ * etcd could not be reached or refused the request after every allowed retry, or the
+ * application is shutting down (`attempts` is then 0: nothing was sent).
+ */
 export class LockAcquireError extends EtcdLockError {
   constructor(
     readonly key: string,
@@ -8,7 +11,8 @@ export class LockAcquireError extends EtcdLockError {
     options: { cause?: unknown; reason?: string },
   ) {
     const why = options.reason ?? describe(options.cause);
-    super(`Lock "${key}" could not be acquired after ${attempts} attempt(s): ${why}`, options);
+    const tried = attempts > 0 ? ` after ${attempts} attempt(s)` : '';
+    super(`Lock "${key}" could not be acquired${tried}: ${why}`, options);
   }
 }
 

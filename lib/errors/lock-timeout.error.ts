@@ -1,15 +1,31 @@
 import { EtcdLockError } from './etcd-lock.error.js';
 
+/**
+ * Why a caller did not get a lock someone else held:
+ * - `'timeout'`: it waited `waitTimeout` in line;
+ * - `'aborted'`: the caller's `signal` aborted;
+ * - `'shutdown'`: the application began shutting down while it waited;
+ * - `'busy'`: it did not wait at all (`tryAcquire`, `onLocked: 'throw'`, `waitTimeout: 0`).
+ */
+export type LockTimeoutKind = 'timeout' | 'aborted' | 'shutdown' | 'busy';
+
+const WHY: Record<LockTimeoutKind, string> = {
+  timeout: 'waitTimeout elapsed',
+  aborted: 'aborted by signal',
+  shutdown: 'the application is shutting down',
+  busy: 'held by another owner, and not waiting',
+};
+
 /** The lock was held by someone else for longer than the caller was willing to wait. */
 export class LockTimeoutError extends EtcdLockError {
   constructor(
     readonly key: string,
     readonly waitedMs: number,
-    options?: { cause?: unknown; reason?: string },
+    readonly kind: LockTimeoutKind,
+    options?: { cause?: unknown },
   ) {
     super(
-      `Lock "${key}" was not acquired within ${Math.round(waitedMs)} ms` +
-        (options?.reason ? ` (${options.reason})` : ''),
+      `Lock "${key}" was not acquired within ${Math.round(waitedMs)} ms (${WHY[kind]})`,
       options,
     );
   }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Observable, Subscription } from 'rxjs';
 import type { LockLogLevel } from '../interfaces/etcd-lock-module-options.interface.js';
-import type { LockEvent } from './lock-event.interface.js';
+import type { LockEvent } from '../interfaces/lock-event.interface.js';
 
 /** Sends lock events to Nest's `Logger`; a lost lock is a warning, the rest debug noise. */
 export function logLockEvents(

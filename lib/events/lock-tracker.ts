@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { type Observable, Subject } from 'rxjs';
-import type { HeldLock, LockObserver } from '../backend/lock-backend.interface.js';
+import type { HeldLock, LockObserver } from '../lock/lock-backend.interface.js';
 import { EtcdLockError } from '../errors/etcd-lock.error.js';
 import type { LockLostError } from '../errors/lock-lost.error.js';
-import type { LockEvent } from './lock-event.interface.js';
+import type { LockEvent } from '../interfaces/lock-event.interface.js';
 
 /** One call to acquire, from its start until it holds the lock or gives up. */
 export interface Acquisition {

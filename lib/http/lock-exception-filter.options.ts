@@ -1,6 +1,6 @@
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
-import { assertKnownKeys, assertPlainObject } from '../options/lock-options.validation.js';
-import type { LockExceptionFilterOptions } from './lock-exception.filter.js';
+import { assertKnownKeys, assertPlainObject } from '../options/option-validators.js';
+import type { LockExceptionFilterOptions } from '../interfaces/lock-exception-filter-options.interface.js';
 
 const DEFAULTS: Required<LockExceptionFilterOptions> = {
   lockedStatus: 423,
@@ -8,7 +8,8 @@ const DEFAULTS: Required<LockExceptionFilterOptions> = {
   retryAfter: 1,
 };
 
-export function assertLockExceptionFilterOptions(
+/** Validates the filter's options once, when the filter is built. */
+export function parseLockExceptionFilterOptions(
   raw: unknown,
 ): Required<LockExceptionFilterOptions> {
   const options = assertPlainObject(raw, 'LockExceptionFilter options');

@@ -1,26 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Optional } from '@nestjs/common';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
 import { LockTimeoutError } from '../errors/lock-timeout.error.js';
-import { assertLockExceptionFilterOptions } from './lock-exception-filter.options.js';
-
-export const LOCK_EXCEPTION_FILTER_OPTIONS = 'ETCD_LOCK:EXCEPTION_FILTER_OPTIONS';
-
-export interface LockExceptionFilterOptions {
-  /** Status for `LockTimeoutError` (busy, or waited too long). @default 423 */
-  lockedStatus?: number;
-  /** Status for `LockAcquireError` (etcd unreachable after retries). @default 503 */
-  unavailableStatus?: number;
-  /** `Retry-After` header, in whole seconds; `0` leaves it out. @default 1 */
-  retryAfter?: number;
-}
-
-/** The JSON body the filter sends. */
-export interface LockErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  lock: string;
-}
+import { LOCK_EXCEPTION_FILTER_OPTIONS } from '../etcd-lock.constants.js';
+import type {
+  LockErrorBody,
+  LockExceptionFilterOptions,
+} from '../interfaces/lock-exception-filter-options.interface.js';
+import { parseLockExceptionFilterOptions } from './lock-exception-filter.options.js';
 
 /**
  * Opt-in mapping of lock failures on HTTP routes: `LockTimeoutError` → 423 Locked and
@@ -34,7 +20,7 @@ export class LockExceptionFilter implements ExceptionFilter<LockTimeoutError | L
   constructor(
     @Optional() @Inject(LOCK_EXCEPTION_FILTER_OPTIONS) options?: LockExceptionFilterOptions,
   ) {
-    this.options = assertLockExceptionFilterOptions(options);
+    this.options = parseLockExceptionFilterOptions(options);
   }
 
   catch(error: LockTimeoutError | LockAcquireError, host: ArgumentsHost): void {

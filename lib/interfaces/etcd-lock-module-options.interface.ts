@@ -1,9 +1,10 @@
 import type { Etcd3 } from 'etcd3';
-import type { LockTimingOptions } from './lock-options.interface.js';
+import type { LockTimingOptions, ResolvedTimingOptions } from './lock-options.interface.js';
 
-export interface EtcdLockModuleOptions extends LockTimingOptions {
+/** How to reach etcd. The in-memory testing module takes none of these. */
+export interface EtcdConnectionOptions {
   /**
-   * etcd endpoints, as `host:port` or URLs.
+   * etcd endpoints, as `host:port` or URLs: an array, or one comma-separated string.
    * @default process.env.ETCD_HOSTS (comma-separated), else '127.0.0.1:2379'
    */
   hosts?: string | string[];
@@ -18,17 +19,21 @@ export interface EtcdLockModuleOptions extends LockTimingOptions {
    */
   client?: Etcd3;
   /**
-   * Prepended to every lock name. Lock `name` lives under `<prefix><name>/`,
-   * the same layout as `etcdctl lock <prefix><name>`.
-   * @default 'nestjs-lock/'
-   */
-  prefix?: string;
-  /**
    * Deadline in milliseconds for each single etcd request (never for the watch or
    * keepalive streams), so an unreachable etcd fails instead of hanging.
    * @default 5000
    */
   callTimeout?: number;
+}
+
+/** How locks behave, whatever stores them. */
+export interface LockModuleSettings extends LockTimingOptions {
+  /**
+   * Prepended to every lock name. Lock `name` lives under `<prefix><name>/`,
+   * the same layout as `etcdctl lock <prefix><name>`.
+   * @default 'nestjs-lock/'
+   */
+  prefix?: string;
   /**
    * On shutdown (`app.close()`, or SIGTERM with `enableShutdownHooks()`), how long to let
    * methods that hold a lock finish before the leases are revoked, in milliseconds.
@@ -49,22 +54,31 @@ export interface EtcdLockModuleOptions extends LockTimingOptions {
   telemetry?: boolean;
 }
 
-export type LockLogLevel = 'none' | 'lost' | 'all';
+/** Options of `EtcdLockModule.forRoot()` and of the factory behind `forRootAsync()`. */
+export interface EtcdLockModuleOptions extends EtcdConnectionOptions, LockModuleSettings {}
 
-export interface ResolvedModuleOptions {
-  hosts: string[];
-  auth?: EtcdLockModuleOptions['auth'];
-  credentials?: EtcdLockModuleOptions['credentials'];
-  client?: Etcd3;
-  prefix: string;
-  callTimeout: number;
-  shutdownTimeout: number;
-  log: LockLogLevel;
-  telemetry: boolean;
-  defaults: Required<LockTimingOptions>;
-}
+/** Which lock events are logged: see `EtcdLockModuleOptions.log`. */
+export type LockLogLevel = 'none' | 'lost' | 'all';
 
 /** For `forRootAsync({ useClass })` and `useExisting`. */
 export interface EtcdLockOptionsFactory {
   createEtcdLockOptions(): EtcdLockModuleOptions | Promise<EtcdLockModuleOptions>;
+}
+
+/** `LockModuleSettings` after validation, with every default filled in. */
+export interface ResolvedLockSettings {
+  prefix: string;
+  shutdownTimeout: number;
+  log: LockLogLevel;
+  telemetry: boolean;
+  defaults: ResolvedTimingOptions;
+}
+
+/** `EtcdConnectionOptions` after validation, with every default filled in. */
+export interface ResolvedConnection {
+  hosts: string[];
+  auth?: EtcdConnectionOptions['auth'];
+  credentials?: EtcdConnectionOptions['credentials'];
+  client?: Etcd3;
+  callTimeout: number;
 }

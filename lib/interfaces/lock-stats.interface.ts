@@ -1,8 +1,16 @@
-import type { SessionDiagnostics } from '../backend/lock-backend.interface.js';
+/** One lease as this process sees it. */
+export interface SessionDiagnostics {
+  /** The lease TTL in seconds; every lock taken with this TTL shares the lease. */
+  ttl: number;
+  /** The etcd lease ID, in decimal. */
+  leaseId: string;
+  /** Milliseconds until the lease expires unless renewed, by this process's monotonic clock. */
+  remainingMs: number;
+}
 
 /** A snapshot of this process's locks, as `LockService.stats()` returns it. */
 export interface LockStats {
-  /** Locks held now (reentrant acquisitions not counted twice). */
+  /** How many locks are held now (reentrant acquisitions not counted twice). */
   held: number;
   /** Callers waiting in line or still enqueueing. */
   waiting: number;

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { AcquireMode, HeldLock } from '../backend/lock-backend.interface.js';
 import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 import { onFirstAbort } from './abort-signals.js';
+import type { AcquireMode, HeldLock } from './lock-backend.interface.js';
+import { ShutdownSignal } from './shutdown.js';
 
 /**
  * Runs one backend attempt under `waitTimeout` and the caller's signals, the same way for
@@ -18,14 +19,17 @@ export async function acquireWithin(
   const startedAt = performance.now();
   const waited = () => performance.now() - startedAt;
   const aborted = (signal: AbortSignal) =>
-    new LockTimeoutError(key, waited(), { reason: abortReason(signal), cause: signal.reason });
+    new LockTimeoutError(key, waited(), abortKind(signal), { cause: signal.reason });
   const early = signals.find((s) => s.aborted);
   if (early) throw aborted(early);
   const gate = new AbortController();
   const detach = onFirstAbort(signals, (signal) => gate.abort(aborted(signal)));
   const timer =
     mode === 'wait' && Number.isFinite(timing.waitTimeout)
-      ? setTimeout(() => gate.abort(new LockTimeoutError(key, waited())), timing.waitTimeout)
+      ? setTimeout(
+          () => gate.abort(new LockTimeoutError(key, waited(), 'timeout')),
+          timing.waitTimeout,
+        )
       : undefined;
   const inner = attempt(gate.signal);
   try {
@@ -43,16 +47,8 @@ export async function acquireWithin(
   }
 }
 
-function abortReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  return reason instanceof ShutdownSignal ? reason.message : 'aborted by signal';
-}
-
-/** The abort reason the service uses when the application shuts down. */
-export class ShutdownSignal extends Error {
-  constructor() {
-    super('the application is shutting down');
-  }
+function abortKind(signal: AbortSignal): 'shutdown' | 'aborted' {
+  return signal.reason instanceof ShutdownSignal ? 'shutdown' : 'aborted';
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

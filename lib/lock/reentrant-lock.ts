@@ -1,5 +1,5 @@
 import type { ComparatorBuilder } from 'etcd3';
-import type { Lock } from './lock.interface.js';
+import type { Lock } from '../interfaces/lock.interface.js';
 
 /** A nested acquisition of a lock the async context already holds; only the outer one releases. */
 export class ReentrantLock implements Lock {

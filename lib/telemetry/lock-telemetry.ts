@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type * as OpenTelemetry from '@opentelemetry/api';
 import type { Observable, Subscription } from 'rxjs';
-import type { LockEvent } from '../events/lock-event.interface.js';
+import type { LockEvent } from '../interfaces/lock-event.interface.js';
 
 type OpenTelemetryApi = typeof OpenTelemetry;
 const SCOPE = 'nestjs-etcd-lock';
@@ -23,22 +23,19 @@ export function recordLockTelemetry(
 ): Subscription {
   const meter = api.metrics.getMeter(SCOPE);
   const tracer = api.trace.getTracer(SCOPE);
-  const wait = meter.createHistogram('etcd_lock.wait.duration', {
-    unit: 's',
-    description: 'Time from asking for a lock until holding it or giving up',
-  });
-  const hold = meter.createHistogram('etcd_lock.hold.duration', {
-    unit: 's',
-    description: 'Time a lock was held, until released or lost',
-  });
-  const held = meter.createUpDownCounter('etcd_lock.held', {
-    unit: '{lock}',
-    description: 'Locks this process holds now',
-  });
-  const lost = meter.createCounter('etcd_lock.lost', {
-    unit: '{lock}',
-    description: 'Locks lost while held (lease expired or revoked)',
-  });
+  const seconds = (name: string, description: string) =>
+    meter.createHistogram(name, { unit: 's', description });
+  const wait = seconds(
+    'etcd_lock.wait.duration',
+    'Time from asking for a lock until holding it or giving up',
+  );
+  const hold = seconds('etcd_lock.hold.duration', 'Time a lock was held, until released or lost');
+  const locks = (description: string) => ({ unit: '{lock}', description });
+  const held = meter.createUpDownCounter('etcd_lock.held', locks('Locks this process holds now'));
+  const lost = meter.createCounter(
+    'etcd_lock.lost',
+    locks('Locks lost while held (lease expired or revoked)'),
+  );
 
   // Lock keys often carry ids, so they go on spans only, never on metric attributes.
   const span = (event: LockEvent, waitedMs: number, error?: Error) => {

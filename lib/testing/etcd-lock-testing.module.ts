@@ -1,18 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ETCD_LOCK_BACKEND, ETCD_LOCK_RESOLVED_OPTIONS } from '../etcd-lock.constants.js';
+import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from '../etcd-lock.constants.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
-import type { EtcdLockModuleOptions } from '../interfaces/etcd-lock-module-options.interface.js';
+import type { LockModuleSettings } from '../interfaces/etcd-lock-module-options.interface.js';
 import { LockService } from '../lock.service.js';
-import { resolveModuleOptions } from '../options/etcd-lock-options.defaults.js';
+import { parseLockSettings } from '../options/module-options.parser.js';
 import { InMemoryLockBackend } from './in-memory-lock.backend.js';
 
-const CONNECTION_OPTIONS = ['hosts', 'auth', 'credentials', 'client', 'callTimeout'] as const;
-type ConnectionOption = (typeof CONNECTION_OPTIONS)[number];
-
-export interface EtcdLockTestingModuleOptions extends Omit<
-  EtcdLockModuleOptions,
-  ConnectionOption
-> {
+/** `EtcdLockModule`'s lock settings, and the store to keep the locks in. */
+export interface EtcdLockTestingModuleOptions extends LockModuleSettings {
   /**
    * The store to use. Pass one instance to several apps to play several replicas.
    * @default a new InMemoryLockBackend per module
@@ -32,20 +27,13 @@ export class EtcdLockTestingModule {
     if (given !== undefined && !(given instanceof InMemoryLockBackend)) {
       throw new InvalidLockArgumentError('backend', 'expected an InMemoryLockBackend');
     }
-    const connection = CONNECTION_OPTIONS.filter((name) => name in rest);
-    if (connection.length > 0) {
-      throw new InvalidLockArgumentError(
-        'EtcdLockTestingModule options',
-        `${connection.join(', ')} configure etcd, which the in-memory backend does not use`,
-      );
-    }
-    const resolved = resolveModuleOptions({ ...rest, hosts: 'in-memory' });
-    const backend = given ?? new InMemoryLockBackend(resolved.prefix);
+    const settings = parseLockSettings(rest, 'EtcdLockTestingModule options');
+    const backend = given ?? new InMemoryLockBackend(settings.prefix);
     return {
       module: EtcdLockTestingModule,
       global: true,
       providers: [
-        { provide: ETCD_LOCK_RESOLVED_OPTIONS, useValue: resolved },
+        { provide: ETCD_LOCK_SETTINGS, useValue: settings },
         { provide: InMemoryLockBackend, useValue: backend },
         // Closing this app loses only its own locks, even on a shared backend.
         { provide: ETCD_LOCK_BACKEND, useFactory: () => backend.replica() },

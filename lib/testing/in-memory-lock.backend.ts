@@ -1,10 +1,7 @@
-import type {
-  AcquireRequest,
-  HeldLock,
-  LockBackend,
-  SessionDiagnostics,
-} from '../backend/lock-backend.interface.js';
+import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import { acquireWithin } from '../lock/acquire-within.js';
+import type { AcquireRequest, HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
+import { DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { InMemoryLock } from './in-memory-lock.js';
 
 /** One queued or holding acquisition, ordered by revision as etcd orders keys. */
@@ -25,7 +22,7 @@ export class InMemoryLockBackend implements LockBackend {
   private readonly entries = new Set<Entry>();
   private revision = 0n;
 
-  constructor(private readonly prefix = 'nestjs-lock/') {}
+  constructor(private readonly prefix = DEFAULT_PREFIX) {}
 
   acquire(request: AcquireRequest): Promise<HeldLock | null> {
     return this.acquireAs(this, request);

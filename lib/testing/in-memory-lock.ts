@@ -1,7 +1,7 @@
 import type { ComparatorBuilder } from 'etcd3';
-import type { HeldLock, LockObserver } from '../backend/lock-backend.interface.js';
 import { EtcdLockError } from '../errors/etcd-lock.error.js';
-import { LockLostError } from '../errors/lock-lost.error.js';
+import { HeldLockBase } from '../lock/held-lock.base.js';
+import type { LockObserver } from '../lock/lock-backend.interface.js';
 
 /** An `ifHeld()` call on a lock that has no etcd behind it. */
 export class FencedWriteUnsupportedError extends EtcdLockError {
@@ -14,55 +14,28 @@ export class FencedWriteUnsupportedError extends EtcdLockError {
 }
 
 /** A lock handed out by `InMemoryLockBackend`. Behaves like an etcd lock, minus etcd. */
-export class InMemoryLock implements HeldLock {
-  readonly reentrant = false;
-  private controller: AbortController | undefined;
-  private lost: LockLostError | undefined;
-  private released = false;
-
+export class InMemoryLock extends HeldLockBase {
   constructor(
-    readonly key: string,
+    key: string,
     readonly etcdKey: string,
     readonly fencingToken: bigint,
-    private readonly observer: LockObserver,
+    observer: LockObserver,
+    /** Removes the entry from the store, which wakes the next waiter. */
     private readonly onGone: () => void,
-  ) {}
-
-  get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    if (this.lost && !this.controller.signal.aborted) this.controller.abort(this.lost);
-    return this.controller.signal;
-  }
-
-  get held(): boolean {
-    return !this.released && !this.lost;
-  }
-
-  lostError(): LockLostError | undefined {
-    return this.lost;
+  ) {
+    super(key, observer);
   }
 
   ifHeld(): ComparatorBuilder {
     throw new FencedWriteUnsupportedError(this.key);
   }
 
-  /** What a lease expiry does: the key is gone, the holder is told through `signal`. */
-  markLost(reason: string): void {
-    if (this.lost || this.released) return;
-    this.lost = new LockLostError(this.key, reason);
+  /** What a lease expiry does: the entry is gone before the holder hears of it. */
+  protected override onLost(): void {
     this.onGone();
-    this.controller?.abort(this.lost);
-    this.observer.lost(this, this.lost);
   }
 
-  async release(): Promise<void> {
-    if (this.released) return;
-    this.released = true;
-    if (!this.lost) this.onGone();
-    this.observer.released(this);
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.release();
+  protected async removeEntry(): Promise<void> {
+    this.onGone(); // a no-op when the entry already went with a loss
   }
 }

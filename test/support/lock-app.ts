@@ -5,8 +5,10 @@ import { NestFactory } from '@nestjs/core';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, inject } from 'vitest';
 import {
+  type EtcdConnectionOptions,
   EtcdLockModule,
   type EtcdLockModuleOptions,
+  type LockModuleSettings,
   type Lock,
   LockService,
 } from '../../lib/index.js';
@@ -26,14 +28,17 @@ export const BACKENDS: readonly BackendKind[] = ['etcd', 'memory'];
  * Boots instances of the test app that share one lock store, like replicas of one service:
  * the test etcd, or one `InMemoryLockBackend` through `EtcdLockTestingModule`.
  */
-export function replicaSet(kind: BackendKind, options: EtcdLockModuleOptions) {
-  const { hosts: _h, auth: _a, credentials: _c, client: _cl, callTimeout: _t, ...rest } = options;
-  const store = kind === 'memory' ? new InMemoryLockBackend(options.prefix) : undefined;
+export function replicaSet(
+  kind: BackendKind,
+  settings: LockModuleSettings,
+  connection: EtcdConnectionOptions = {},
+) {
+  const store = kind === 'memory' ? new InMemoryLockBackend(settings.prefix) : undefined;
   const module = () =>
     TestAppModule.withLocks(
       store
-        ? EtcdLockTestingModule.forRoot({ ...rest, backend: store })
-        : EtcdLockModule.forRoot({ hosts: etcdHosts(), ...options }),
+        ? EtcdLockTestingModule.forRoot({ ...settings, backend: store })
+        : EtcdLockModule.forRoot({ hosts: etcdHosts(), ...connection, ...settings }),
     );
   return {
     store,
@@ -49,13 +54,13 @@ export function replicaSet(kind: BackendKind, options: EtcdLockModuleOptions) {
 }
 
 export function bootContext(options: EtcdLockModuleOptions): Promise<INestApplicationContext> {
-  return replicaSet('etcd', options).context();
+  return replicaSet('etcd', {}, options).context();
 }
 
 export function bootHttp(
   options: EtcdLockModuleOptions,
 ): Promise<{ app: INestApplication; url: string }> {
-  return replicaSet('etcd', options).http();
+  return replicaSet('etcd', {}, options).http();
 }
 
 /** A plain etcd client for looking at what the library left behind. */

@@ -1,9 +1,7 @@
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
-import type { OnLocked } from '../interfaces/lock-options.interface.js';
 
 /** etcd keys may be up to 1.5 MiB, but a lock name that long is a bug; keep requests small. */
 export const MAX_KEY_BYTES = 1024;
-const ON_LOCKED: readonly OnLocked[] = ['wait', 'throw', 'skip'];
 
 export function assertLockKey(key: unknown, argument = 'lock key'): string {
   if (typeof key !== 'string') {
@@ -63,10 +61,6 @@ export function assertMilliseconds(
   return value;
 }
 
-export function assertOnLocked(value: unknown): OnLocked {
-  return assertOneOf(value, ON_LOCKED, 'onLocked');
-}
-
 export function assertOneOf<T extends string>(
   value: unknown,
   allowed: readonly T[],
@@ -102,11 +96,7 @@ export function assertPlainObject(value: unknown, argument: string): Record<stri
   return value as Record<string, unknown>;
 }
 
-export function assertKnownKeys(
-  value: Record<string, unknown>,
-  known: readonly string[],
-  argument: string,
-): void {
+export function assertKnownKeys(value: object, known: readonly string[], argument: string): void {
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     throw new InvalidLockArgumentError(argument, `unknown option(s) ${unknown.join(', ')}`);

@@ -1,12 +1,12 @@
 import { ConsecutiveBreaker, circuitBreaker, handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, isRecoverableError } from 'etcd3';
-import type { ResolvedModuleOptions } from '../interfaces/etcd-lock-module-options.interface.js';
+import type { ResolvedConnection } from '../interfaces/etcd-lock-module-options.interface.js';
 
 /**
  * Builds the etcd client the module owns. Retries of single calls are left to the lock's own
  * `retries` policy; etcd3's pool only moves on to the next host, so a dead member is skipped.
  */
-export function createEtcdClient(options: ResolvedModuleOptions): Etcd3 {
+export function createEtcdClient(options: ResolvedConnection): Etcd3 {
   const { hosts, callTimeout } = options;
   return new Etcd3({
     hosts,

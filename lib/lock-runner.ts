@@ -1,33 +1,25 @@
 import { setMaxListeners } from 'node:events';
-import type { HeldLock, LockBackend } from '../backend/lock-backend.interface.js';
-import { LockContext } from '../context/lock-context.js';
-import { LockAcquireError } from '../errors/lock-acquire.error.js';
-import { LockTimeoutError } from '../errors/lock-timeout.error.js';
-import { LockTracker } from '../events/lock-tracker.js';
-import type {
-  OnLocked,
-  ResolvedTimingOptions,
-  WithLockCallOptions,
-} from '../interfaces/lock-options.interface.js';
-import {
-  assertAcquireOptions,
-  resolveTimingOptions,
-} from '../options/etcd-lock-options.defaults.js';
-import { assertLockKey, assertSignal } from '../options/lock-options.validation.js';
-import { ShutdownSignal } from './acquire-within.js';
-import { holdUntil } from './hold-until.js';
-import type { Lock } from './lock.interface.js';
-import { ReentrantLock } from './reentrant-lock.js';
+import type { LockContext } from './context/lock-context.js';
+import { LockAcquireError } from './errors/lock-acquire.error.js';
+import { LockTimeoutError } from './errors/lock-timeout.error.js';
+import type { LockTracker } from './events/lock-tracker.js';
+import type { Lock } from './interfaces/lock.interface.js';
+import type { ResolvedTimingOptions } from './interfaces/lock-options.interface.js';
+import { holdUntil } from './lock/hold-until.js';
+import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
+import { ReentrantLock } from './lock/reentrant-lock.js';
+import { SHUTTING_DOWN, ShutdownSignal } from './lock/shutdown.js';
+import { type LockCall, withDefaults } from './options/lock-call.parser.js';
 
 /** What `LockService` does on every call: reentrancy, bookkeeping, holding, and shutdown. */
 export class LockRunner {
-  readonly context = new LockContext();
-  readonly tracker = new LockTracker();
   private readonly shutdown = new AbortController();
 
   constructor(
     private readonly backend: LockBackend,
     private readonly defaults: ResolvedTimingOptions,
+    private readonly tracker: LockTracker,
+    private readonly context: LockContext,
   ) {
     // Every waiter listens to it; hundreds at once are normal, not a leak.
     setMaxListeners(0, this.shutdown.signal);
@@ -38,24 +30,17 @@ export class LockRunner {
     this.shutdown.abort(new ShutdownSignal());
   }
 
-  async take(
-    key: string,
-    rawOptions: WithLockCallOptions | undefined,
-    onLocked: OnLocked,
-    argument: string,
-    allowHold = false,
-  ): Promise<Lock | null> {
-    const name = assertLockKey(key);
-    const options = assertAcquireOptions(rawOptions, argument, allowHold);
-    const signal = assertSignal(options.signal);
-    const timing = resolveTimingOptions(options, this.defaults);
+  /** Takes the lock `name` (already validated) as `call` says; `null` when skipped. */
+  async take(name: string, call: LockCall): Promise<Lock | null> {
     const outer = this.context.find(name);
     if (outer) return new ReentrantLock(outer);
+    const timing = withDefaults(call.timing, this.defaults);
     const acquisition = this.tracker.begin(name);
     try {
       if (this.shutdown.signal.aborted) {
-        throw new LockAcquireError(name, 0, { reason: 'the application is shutting down' });
+        throw new LockAcquireError(name, 0, { reason: SHUTTING_DOWN });
       }
+      const { signal, onLocked } = call;
       const tryOnly = onLocked !== 'wait' || timing.waitTimeout === 0;
       const lock = await this.backend.acquire({
         key: name,
@@ -65,9 +50,7 @@ export class LockRunner {
         observer: this.tracker,
         onQueued: () => this.tracker.queued(acquisition),
       });
-      if (lock === null && onLocked !== 'skip') {
-        throw new LockTimeoutError(name, 0, { reason: 'held by another owner, and not waiting' });
-      }
+      if (lock === null && onLocked !== 'skip') throw new LockTimeoutError(name, 0, 'busy');
       if (lock === null) this.tracker.skipped(acquisition);
       else this.tracker.acquired(acquisition, lock);
       return lock;
@@ -78,7 +61,7 @@ export class LockRunner {
   }
 
   /** Runs `fn` under a lock `take` returned; releases it; a lost lock wins over the result. */
-  async run<T>(lock: Lock, fn: (lock: Lock) => T | Promise<T>, holdAtLeast = 0): Promise<T> {
+  async run<T>(lock: Lock, fn: (lock: Lock) => T | Promise<T>, holdAtLeast: number): Promise<T> {
     if (lock.reentrant) return fn(lock);
     const held = lock as HeldLock;
     let result: T;

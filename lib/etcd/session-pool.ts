@@ -1,5 +1,6 @@
 import type { Etcd3 } from 'etcd3';
-import type { SessionDiagnostics } from '../backend/lock-backend.interface.js';
+import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
+import { SHUTTING_DOWN } from '../lock/shutdown.js';
 import { LockSession } from './lock-session.js';
 
 /** Opens at most one live session per TTL; a lost session is replaced on next use. */
@@ -12,7 +13,7 @@ export class SessionPool {
   constructor(private readonly client: Etcd3) {}
 
   async get(ttl: number): Promise<LockSession> {
-    if (this.closing) throw new Error('the lock module is shutting down');
+    if (this.closing) throw new Error(SHUTTING_DOWN);
     const existing = this.sessions.get(ttl);
     if (existing) {
       const session = await existing.catch(() => undefined);

@@ -5,7 +5,7 @@ import { KeySlots } from './key-slots.js';
 
 /** What the session tells when its lease can no longer be trusted. */
 export interface LeaseHolder {
-  markLost(reason: Error): void;
+  markLost(reason: string, cause?: unknown): void;
 }
 
 /**
@@ -65,7 +65,7 @@ export class LockSession {
   }
 
   hold(lock: LeaseHolder): void {
-    if (this.controller.signal.aborted) lock.markLost(this.controller.signal.reason as Error);
+    if (this.controller.signal.aborted) lost(lock, this.controller.signal.reason as Error);
     else this.holders.add(lock);
   }
 
@@ -88,7 +88,7 @@ export class LockSession {
     if (this.controller.signal.aborted) return false;
     this.controller.abort(reason);
     clearTimeout(this.timer);
-    for (const lock of this.holders) lock.markLost(reason);
+    for (const lock of this.holders) lost(lock, reason);
     this.holders.clear();
     return true;
   }
@@ -113,4 +113,8 @@ export class LockSession {
       this.armDeadline();
     }
   }
+}
+
+function lost(holder: LeaseHolder, reason: Error): void {
+  holder.markLost(reason.message, reason);
 }

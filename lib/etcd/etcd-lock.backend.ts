@@ -1,12 +1,8 @@
 import type { Etcd3 } from 'etcd3';
-import { LockAcquirer } from '../lock/lock-acquirer.js';
-import { SessionPool } from '../session/session-pool.js';
-import type {
-  AcquireRequest,
-  HeldLock,
-  LockBackend,
-  SessionDiagnostics,
-} from './lock-backend.interface.js';
+import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
+import type { AcquireRequest, HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
+import { LockAcquirer } from './etcd-lock.acquirer.js';
+import { SessionPool } from './session-pool.js';
 
 /** Locks in etcd: one lease per TTL, Go `concurrency.Mutex` key layout. */
 export class EtcdLockBackend implements LockBackend {

@@ -1,14 +1,16 @@
 import type { Etcd3 } from 'etcd3';
-import type { AcquireRequest } from '../backend/lock-backend.interface.js';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
-import { EtcdMutex, SessionExpiredError } from '../mutex/etcd-mutex.js';
-import { WatchAnchor } from '../mutex/watch-anchor.js';
-import { isTransientEtcdError, withTransientRetry } from '../retry/transient-retry.js';
-import type { SessionPool } from '../session/session-pool.js';
-import { linkSignals } from './abort-signals.js';
-import { acquireWithin } from './acquire-within.js';
+import { linkSignals } from '../lock/abort-signals.js';
+import { acquireWithin } from '../lock/acquire-within.js';
+import type { AcquireRequest } from '../lock/lock-backend.interface.js';
 import { EtcdLock } from './etcd-lock.js';
+import { classifyAcquireFailure } from './acquire-failure.js';
+import { EtcdMutex } from './etcd-mutex.js';
+import { SessionExpiredError } from './session-expired.error.js';
+import type { SessionPool } from './session-pool.js';
+import { isTransientEtcdError, withTransientRetry } from './transient-retry.js';
+import { WatchAnchor } from './watch-anchor.js';
 
 /** Runs one acquisition: session, enqueue, wait in line, and cleanup of every failed path. */
 export class LockAcquirer {
@@ -80,16 +82,16 @@ export class LockAcquirer {
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
         return new EtcdLock(key, mutex, (m) => this.removeKey(m, timing), observer);
       } catch (error) {
-        if (enqueueInDoubt) {
-          // A delete now could land before a late put; revoking the lease removes that key too.
+        const sessionLost = session.signal.aborted;
+        const failure = { error, enqueueInDoubt, sessionLost, callerStopped: signal.aborted };
+        const action = classifyAcquireFailure({ ...failure, restarts, retries: timing.retries });
+        if (action === 'drop-lease') {
           session.expire('an enqueue of unknown outcome: dropping the lease', error);
           throw error;
         }
         this.removeInBackground(mutex, timing);
-        const expired =
-          error instanceof SessionExpiredError || (session.signal.aborted && !signal.aborted);
-        if (!expired) throw error;
-        if (restarts >= timing.retries) {
+        if (action === 'throw') throw error;
+        if (action === 'give-up') {
           throw new LockAcquireError(key, restarts + 1, {
             reason: 'the session lease kept expiring',
             cause: error,

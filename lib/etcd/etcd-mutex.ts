@@ -1,10 +1,8 @@
 import { hostname } from 'node:os';
 import type { ComparatorBuilder, Etcd3, IKeyValue } from 'etcd3';
-import type { LockSession } from '../session/lock-session.js';
+import type { LockSession } from './lock-session.js';
+import { SessionExpiredError } from './session-expired.error.js';
 import { waitForDelete } from './wait-for-delete.js';
-
-/** Raised when our own queue key disappeared: the session lease died under us. */
-export class SessionExpiredError extends Error {}
 
 /** The key just ahead of ours, and whether it was also the head of the queue when read. */
 interface Predecessor {

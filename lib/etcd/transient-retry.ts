@@ -9,6 +9,7 @@ import {
 import { isRecoverableError } from 'etcd3';
 import { EtcdLockError } from '../errors/etcd-lock.error.js';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
+import { SessionExpiredError } from './session-expired.error.js';
 
 /** Unavailable, deadline, leader change, open circuit: worth another try. */
 export function isTransientEtcdError(error: unknown): boolean {
@@ -24,7 +25,8 @@ export interface RetrySettings {
 
 /**
  * Runs one idempotent etcd step, retrying transient failures with exponential backoff
- * and jitter. Anything else, and the last transient failure, becomes `LockAcquireError`.
+ * and jitter. An etcd error, transient or not, becomes `LockAcquireError` once no retry is
+ * left; the library's own errors pass through as they are.
  */
 export async function withTransientRetry<T>(
   key: string,
@@ -55,7 +57,8 @@ export async function withTransientRetry<T>(
 
 function asLockError(key: string, attempts: number, error: unknown, signal?: AbortSignal): unknown {
   if (signal?.aborted) return signal.reason;
-  if (error instanceof EtcdLockError) return error;
+  // Ours already say what happened; the acquirer restarts on SessionExpiredError itself.
+  if (error instanceof EtcdLockError || error instanceof SessionExpiredError) return error;
   return new LockAcquireError(key, attempts, { cause: error });
 }
 

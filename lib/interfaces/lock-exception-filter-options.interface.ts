@@ -1,0 +1,18 @@
+/** Options of `LockExceptionFilter`, by constructor or the `LOCK_EXCEPTION_FILTER_OPTIONS` token. */
+export interface LockExceptionFilterOptions {
+  /** Status for `LockTimeoutError` (busy, or waited too long). @default 423 */
+  lockedStatus?: number;
+  /** Status for `LockAcquireError` (etcd unreachable after retries). @default 503 */
+  unavailableStatus?: number;
+  /** `Retry-After` header, in whole seconds; `0` leaves it out. @default 1 */
+  retryAfter?: number;
+}
+
+/** The JSON body the filter sends. */
+export interface LockErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  /** The lock name as the caller gave it. */
+  lock: string;
+}

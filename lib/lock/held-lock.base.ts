@@ -1,0 +1,75 @@
+import type { ComparatorBuilder } from 'etcd3';
+import { LockLostError } from '../errors/lock-lost.error.js';
+import type { HeldLock, LockObserver } from './lock-backend.interface.js';
+
+/**
+ * What every backend's held lock shares: loss is recorded once, told through `signal` and the
+ * observer; release runs once however often it is called. Subclasses say how the key goes.
+ */
+export abstract class HeldLockBase implements HeldLock {
+  readonly reentrant = false;
+  /** Created on first use of `signal`: most holders never look at it, and it is not free. */
+  private controller: AbortController | undefined;
+  private lost: LockLostError | undefined;
+  private released: Promise<void> | undefined;
+
+  protected constructor(
+    readonly key: string,
+    private readonly observer: LockObserver,
+  ) {}
+
+  abstract readonly etcdKey: string;
+  abstract readonly fencingToken: bigint;
+  abstract ifHeld(): ComparatorBuilder;
+  /** Removes this holder's own entry from the store. */
+  protected abstract removeEntry(): Promise<void>;
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.lost && !this.controller.signal.aborted) this.controller.abort(this.lost);
+    return this.controller.signal;
+  }
+
+  get held(): boolean {
+    return this.released === undefined && !this.lost && this.lostBeforeNotice() === undefined;
+  }
+
+  /** The store let the lock go (lease expired or revoked, key deleted, backend closed). */
+  markLost(reason: string, cause?: unknown): void {
+    if (this.lost || this.released) return;
+    this.lost = new LockLostError(this.key, reason, { cause });
+    this.onLost();
+    this.controller?.abort(this.lost);
+    this.observer.lost(this, this.lost);
+  }
+
+  /** The lock was lost before now, even if no one has said so yet. */
+  lostError(): LockLostError | undefined {
+    if (this.lost) return this.lost;
+    if (this.released !== undefined) return undefined;
+    const reason = this.lostBeforeNotice();
+    return reason === undefined ? undefined : new LockLostError(this.key, reason);
+  }
+
+  release(): Promise<void> {
+    this.released ??= this.finishRelease();
+    return this.released;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.release();
+  }
+
+  private async finishRelease(): Promise<void> {
+    await this.removeEntry();
+    this.observer.released(this);
+  }
+
+  /** Why the lock is already gone although `markLost` has not run yet, if it is. */
+  protected lostBeforeNotice(): string | undefined {
+    return undefined;
+  }
+
+  /** Runs once, when the lock is lost, before anyone is told. */
+  protected onLost(): void {}
+}

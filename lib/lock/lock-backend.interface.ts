@@ -1,0 +1,57 @@
+import type { LockLostError } from '../errors/lock-lost.error.js';
+import type { Lock } from '../interfaces/lock.interface.js';
+import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
+import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
+
+/** `'try'` never queues: a held lock answers `null` at once. */
+export type AcquireMode = 'wait' | 'try';
+
+/** A lock as a backend hands it out: the service also needs to know whether it was lost. */
+export interface HeldLock extends Lock {
+  lostError(): LockLostError | undefined;
+}
+
+/** Told what happens to a lock after it was handed out. Must not throw. */
+export interface LockObserver {
+  released(lock: HeldLock): void;
+  lost(lock: HeldLock, error: LockLostError): void;
+}
+
+/**
+ * One queue entry to create. Today an entry names one lock and excludes everyone; the shapes
+ * still to come (several names in one entry, a mode, a number of permits) belong here, so
+ * that every backend learns them through the same request.
+ */
+export interface AcquireRequest {
+  key: string;
+  timing: ResolvedTimingOptions;
+  mode: AcquireMode;
+  /** The caller stops waiting when any of them aborts (its own signal, shutdown). */
+  signals: readonly AbortSignal[];
+  observer: LockObserver;
+  /** Called once if the caller has to queue behind another holder. */
+  onQueued?: () => void;
+}
+
+/**
+ * Where locks live: etcd in production, memory in users' unit tests. Every backend keeps this
+ * contract, and `test/backend-parity.spec.ts` runs one suite on each to prove it:
+ * 1. **Exclusion.** At most one holder per name; a name also waits for every older entry
+ *    under `<name>/` (names nest like etcd prefixes: `a` queues behind `a/b`).
+ * 2. **FIFO.** Waiters are served in the order their entries were created.
+ * 3. **Fencing.** `fencingToken` strictly increases across successive holders of a name.
+ * 4. **Try leaves nothing.** A `'try'` that finds the lock held returns `null` and leaves no
+ *    entry behind, so an immediate retry is not queued behind itself.
+ * 5. **Giving up leaves nothing.** A waiter that times out or is aborted removes its entry.
+ * 6. **Loss is told.** A holder whose entry goes away without `release()` (lease expiry,
+ *    `close`) has its `signal` aborted with `LockLostError` and its observer told.
+ * 7. **Close loses every lock** this backend handed out, and frees its resources.
+ */
+export interface LockBackend {
+  acquire(request: AcquireRequest): Promise<HeldLock | null>;
+  /** Resolves if the store answers a request; rejects with its error otherwise. */
+  ping(): Promise<void>;
+  sessions(): SessionDiagnostics[];
+  /** Lets every lock go at once (revoking leases) and frees resources. */
+  close(reason: string): Promise<void>;
+}

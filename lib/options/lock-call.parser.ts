@@ -1,0 +1,96 @@
+import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import type {
+  LockTimingOptions,
+  OnLocked,
+  ResolvedTimingOptions,
+} from '../interfaces/lock-options.interface.js';
+import { DEFAULT_HOLD_AT_LEAST, DEFAULT_ON_LOCKED } from './lock-options.defaults.js';
+import {
+  assertKnownKeys,
+  assertMilliseconds,
+  assertOneOf,
+  assertPlainObject,
+  assertRetries,
+  assertSignal,
+  assertTtl,
+} from './option-validators.js';
+
+export const TIMING_KEYS = ['ttl', 'retries', 'retryDelay', 'waitTimeout'] as const;
+const ON_LOCKED: readonly OnLocked[] = ['wait', 'throw', 'skip'];
+
+/** Where the options came from: each entry point accepts its own keys, and errors name it. */
+export type LockCallSource = 'acquire' | 'tryAcquire' | 'withLock' | '@WithLock';
+
+const KEYS: Record<LockCallSource, readonly string[]> = {
+  acquire: [...TIMING_KEYS, 'signal'],
+  tryAcquire: [...TIMING_KEYS, 'signal'],
+  withLock: [...TIMING_KEYS, 'signal', 'holdAtLeast'],
+  '@WithLock': [...TIMING_KEYS, 'onLocked', 'holdAtLeast'],
+};
+
+/** One call's options, validated once where the user handed them in. */
+export interface LockCall {
+  /** Only what the caller set: the rest follows the module defaults at call time. */
+  readonly timing: LockTimingOptions;
+  readonly onLocked: OnLocked;
+  readonly holdAtLeast: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Parses the options of `source`; `tryAcquire` always skips a held lock. */
+export function parseLockCall(raw: unknown, source: LockCallSource): LockCall {
+  const argument = `${source} options`;
+  const options = assertPlainObject(raw, argument);
+  assertKnownKeys(options, KEYS[source], argument);
+  const fixed = source === 'tryAcquire' ? 'skip' : undefined;
+  return {
+    timing: parseTimingOverrides(options),
+    onLocked: fixed ?? assertOneOf(options.onLocked ?? DEFAULT_ON_LOCKED, ON_LOCKED, 'onLocked'),
+    holdAtLeast: assertMilliseconds(options.holdAtLeast ?? DEFAULT_HOLD_AT_LEAST, 'holdAtLeast'),
+    signal: assertSignal(options.signal),
+  };
+}
+
+/** Validates the timing options that are set, and leaves out those that are not. */
+export function parseTimingOverrides(options: Record<string, unknown>): LockTimingOptions {
+  const timing: LockTimingOptions = {};
+  if (options.ttl !== undefined) timing.ttl = assertTtl(options.ttl);
+  if (options.retries !== undefined) timing.retries = assertRetries(options.retries);
+  if (options.retryDelay !== undefined) {
+    timing.retryDelay = assertMilliseconds(options.retryDelay, 'retryDelay');
+  }
+  if (options.waitTimeout !== undefined) {
+    timing.waitTimeout = assertMilliseconds(options.waitTimeout, 'waitTimeout', true);
+  }
+  return timing;
+}
+
+/** Fills what a call left out from already validated defaults. */
+export function withDefaults(
+  timing: LockTimingOptions,
+  defaults: ResolvedTimingOptions,
+): ResolvedTimingOptions {
+  return {
+    ttl: timing.ttl ?? defaults.ttl,
+    retries: timing.retries ?? defaults.retries,
+    retryDelay: timing.retryDelay ?? defaults.retryDelay,
+    waitTimeout: timing.waitTimeout ?? defaults.waitTimeout,
+  };
+}
+
+/** The positional form `@WithLock(key, ttl, retries)`, or the options object. */
+export function parseDecoratorOptions(ttlOrOptions: unknown, retries: unknown): LockCall {
+  if (typeof ttlOrOptions === 'object' && ttlOrOptions !== null) {
+    if (retries !== undefined) {
+      throw new InvalidLockArgumentError('@WithLock retries', 'pass it inside the options object');
+    }
+    return parseLockCall(ttlOrOptions, '@WithLock');
+  }
+  if (ttlOrOptions !== undefined && typeof ttlOrOptions !== 'number') {
+    throw new InvalidLockArgumentError(
+      '@WithLock ttl',
+      `expected seconds or an options object, got ${typeof ttlOrOptions}`,
+    );
+  }
+  return parseLockCall({ ttl: ttlOrOptions, retries }, '@WithLock');
+}

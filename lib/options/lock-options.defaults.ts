@@ -1,0 +1,18 @@
+import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
+
+/** The one place where defaults live. The README's options table shows the same values. */
+export const LOCK_DEFAULTS: ResolvedTimingOptions = {
+  ttl: 10,
+  retries: 3,
+  retryDelay: 100,
+  waitTimeout: 30_000,
+};
+/** Every lock name is stored under it: `<prefix><name>/`. */
+export const DEFAULT_PREFIX = 'nestjs-lock/';
+export const DEFAULT_HOST = '127.0.0.1:2379';
+export const DEFAULT_CALL_TIMEOUT = 5_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
+export const DEFAULT_LOG_LEVEL = 'lost';
+export const DEFAULT_TELEMETRY = true;
+export const DEFAULT_ON_LOCKED = 'wait';
+export const DEFAULT_HOLD_AT_LEAST = 0;

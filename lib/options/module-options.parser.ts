@@ -1,0 +1,108 @@
+import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import type {
+  EtcdLockModuleOptions,
+  ResolvedConnection,
+  ResolvedLockSettings,
+} from '../interfaces/etcd-lock-module-options.interface.js';
+import { TIMING_KEYS, parseTimingOverrides, withDefaults } from './lock-call.parser.js';
+import {
+  DEFAULT_CALL_TIMEOUT,
+  DEFAULT_HOST,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_PREFIX,
+  DEFAULT_SHUTDOWN_TIMEOUT,
+  DEFAULT_TELEMETRY,
+  LOCK_DEFAULTS,
+} from './lock-options.defaults.js';
+import {
+  assertBoolean,
+  assertKnownKeys,
+  assertMilliseconds,
+  assertOneOf,
+  assertPlainObject,
+} from './option-validators.js';
+
+export const CONNECTION_KEYS = ['hosts', 'auth', 'credentials', 'client', 'callTimeout'] as const;
+const SETTINGS_KEYS = [...TIMING_KEYS, 'prefix', 'shutdownTimeout', 'log', 'telemetry'];
+const LOG_LEVELS = ['none', 'lost', 'all'] as const;
+
+/** `forRoot` options, split into what reaches etcd and how locks behave. */
+export function parseModuleOptions(raw: unknown): {
+  connection: ResolvedConnection;
+  settings: ResolvedLockSettings;
+} {
+  const argument = 'EtcdLockModule options';
+  const options = withoutExtras(assertPlainObject(raw, argument));
+  assertKnownKeys(options, [...SETTINGS_KEYS, ...CONNECTION_KEYS], argument);
+  return { connection: parseConnection(options), settings: parseSettings(options) };
+}
+
+/** Lock settings alone, for a module that has no etcd (the testing module). */
+export function parseLockSettings(raw: unknown, argument: string): ResolvedLockSettings {
+  const options = withoutExtras(assertPlainObject(raw, argument));
+  const connection = CONNECTION_KEYS.filter((name) => name in options);
+  if (connection.length > 0) {
+    throw new InvalidLockArgumentError(
+      argument,
+      `${connection.join(', ')} configure etcd, which the in-memory backend does not use`,
+    );
+  }
+  assertKnownKeys(options, SETTINGS_KEYS, argument);
+  return parseSettings(options);
+}
+
+function parseSettings(options: EtcdLockModuleOptions): ResolvedLockSettings {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  if (typeof prefix !== 'string') {
+    throw new InvalidLockArgumentError('prefix', `expected a string, got ${typeof prefix}`);
+  }
+  const { shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT, log = DEFAULT_LOG_LEVEL } = options;
+  return {
+    prefix,
+    shutdownTimeout: assertMilliseconds(shutdownTimeout, 'shutdownTimeout'),
+    log: assertOneOf(log, LOG_LEVELS, 'log'),
+    telemetry: assertBoolean(options.telemetry ?? DEFAULT_TELEMETRY, 'telemetry'),
+    defaults: withDefaults(parseTimingOverrides({ ...options }), LOCK_DEFAULTS),
+  };
+}
+
+function parseConnection(options: EtcdLockModuleOptions): ResolvedConnection {
+  return {
+    hosts: parseHosts(options.hosts),
+    auth: options.auth,
+    credentials: options.credentials,
+    client: options.client,
+    callTimeout: assertMilliseconds(options.callTimeout ?? DEFAULT_CALL_TIMEOUT, 'callTimeout'),
+  };
+}
+
+/** `isGlobal` is a module-definition extra, not ours to validate. */
+function withoutExtras(options: Record<string, unknown>): EtcdLockModuleOptions {
+  const { isGlobal: _ignored, ...rest } = options;
+  return rest as EtcdLockModuleOptions;
+}
+
+/** An array, or one string with commas as `etcdctl --endpoints` and `ETCD_HOSTS` take it. */
+export function parseHosts(hosts: unknown): string[] {
+  const fromEnv = process.env.ETCD_HOSTS;
+  const given = hosts ?? (fromEnv?.trim() ? fromEnv : DEFAULT_HOST);
+  const source = hosts === undefined && fromEnv?.trim() ? 'ETCD_HOSTS' : 'hosts';
+  const list = typeof given === 'string' ? given.split(',') : given;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new InvalidLockArgumentError(source, 'expected a host string or a non-empty array');
+  }
+  return list.map((entry: unknown, index) => {
+    if (typeof entry !== 'string' || !isHost(entry.trim())) {
+      throw new InvalidLockArgumentError(
+        source,
+        `entry ${index + 1} (${JSON.stringify(entry)}) is not host:port or an http(s) URL`,
+      );
+    }
+    return entry.trim();
+  });
+}
+
+function isHost(entry: string): boolean {
+  if (/^https?:\/\//.test(entry)) return URL.canParse(entry) && new URL(entry).hostname !== '';
+  return /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(:\d{1,5})?$/.test(entry);
+}
