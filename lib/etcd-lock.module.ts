@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { Etcd3 } from 'etcd3';
 import {
   ETCD_LOCK_BACKEND,
   ETCD_LOCK_CLIENT,
@@ -12,8 +11,9 @@ import {
   ETCD_LOCK_ASYNC_OPTIONS_TYPE,
   ETCD_LOCK_OPTIONS_TYPE,
 } from './etcd-lock.module-definition.js';
-import { createEtcdClient } from './etcd/etcd-client.factory.js';
+import { createEtcdClient, createEtcdMembers } from './etcd/etcd-client.factory.js';
 import { EtcdLockBackend } from './etcd/etcd-lock.backend.js';
+import { EtcdMembers } from './etcd/etcd-members.js';
 import type {
   EtcdLockModuleOptions,
   ResolvedConnection,
@@ -50,9 +50,15 @@ type ParsedOptions = ReturnType<typeof parseModuleOptions>;
     },
     {
       provide: ETCD_LOCK_BACKEND,
-      useFactory: (settings: ResolvedLockSettings, connection: ResolvedConnection, client: Etcd3) =>
-        new EtcdLockBackend(client, settings.prefix, !connection.client),
-      inject: [ETCD_LOCK_SETTINGS, ETCD_LOCK_CONNECTION, ETCD_LOCK_CLIENT],
+      useFactory: (settings: ResolvedLockSettings, connection: ResolvedConnection) => {
+        const given = connection.client;
+        // A client the user passed in is used as it is: its own pool picks the member.
+        const members = given
+          ? new EtcdMembers([{ host: 'the given client', client: given }])
+          : createEtcdMembers(connection);
+        return new EtcdLockBackend(members, settings.prefix, connection.callTimeout, !given);
+      },
+      inject: [ETCD_LOCK_SETTINGS, ETCD_LOCK_CONNECTION],
     },
     LockService,
   ],

@@ -1,20 +1,58 @@
 import { ConsecutiveBreaker, circuitBreaker, handleWhen, noop, retry } from 'cockatiel';
-import { Etcd3, isRecoverableError } from 'etcd3';
+import { Etcd3, type IOptions, isRecoverableError } from 'etcd3';
 import type { ResolvedConnection } from '../interfaces/etcd-lock-module-options.interface.js';
+import { EtcdMembers } from './etcd-members.js';
 
 /**
- * Builds the etcd client the module owns. Retries of single calls are left to the lock's own
- * `retries` policy; etcd3's pool only moves on to the next host, so a dead member is skipped.
+ * gRPC pings on every connection, so one whose member froze is closed within about 6 s even
+ * with no call in flight. Not more often: etcd's default `--grpc-keepalive-min-time` is 5 s,
+ * and a client that pings faster gets GOAWAY `too_many_pings`, which drops every stream.
  */
-export function createEtcdClient(options: ResolvedConnection): Etcd3 {
-  const { hosts, callTimeout } = options;
-  return new Etcd3({
-    hosts,
-    auth: options.auth,
-    credentials: options.credentials,
-    // etcd3 does not apply `dialTimeout` (#137); deadlines per unary call do the job.
+const CHANNEL_OPTIONS = {
+  'grpc.keepalive_time_ms': 5_000,
+  'grpc.keepalive_timeout_ms': 1_000,
+};
+
+function clientOptions({
+  auth,
+  credentials,
+  callTimeout,
+}: ResolvedConnection): Omit<IOptions, 'hosts'> {
+  return {
+    auth,
+    credentials,
+    grpcOptions: CHANNEL_OPTIONS,
+    // A function, so every attempt gets a fresh deadline: an absolute deadline reused by
+    // etcd3's retries fails each retry at once, even on a healthy member. etcd3 does not apply
+    // `dialTimeout` (#137). Streams get none: a watch or keepalive stream lives long.
     defaultCallOptions: (context) =>
       context.isStream ? {} : { deadline: Date.now() + callTimeout },
+  };
+}
+
+/** One single-member client per host: the lock picks the member itself (`EtcdMembers`). */
+export function createEtcdMembers(connection: ResolvedConnection): EtcdMembers {
+  return new EtcdMembers(
+    connection.hosts.map((host) => ({
+      host,
+      client: new Etcd3({
+        ...clientOptions(connection),
+        hosts: [host],
+        faultHandling: { global: noop, host: () => noop },
+      }),
+    })),
+  );
+}
+
+/**
+ * The pooled client the module exports as `ETCD_LOCK_CLIENT`, for users' own calls such as
+ * fenced writes. etcd3's pool moves on to the next host when one fails.
+ */
+export function createEtcdClient(connection: ResolvedConnection): Etcd3 {
+  const { hosts } = connection;
+  return new Etcd3({
+    ...clientOptions(connection),
+    hosts,
     faultHandling: {
       global:
         hosts.length > 1

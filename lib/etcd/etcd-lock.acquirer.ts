@@ -1,12 +1,13 @@
-import type { Etcd3 } from 'etcd3';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 import { linkSignals } from '../lock/abort-signals.js';
 import { acquireWithin } from '../lock/acquire-within.js';
 import type { AcquireRequest } from '../lock/lock-backend.interface.js';
-import { EtcdLock } from './etcd-lock.js';
 import { classifyAcquireFailure } from './acquire-failure.js';
+import { EtcdLock } from './etcd-lock.js';
+import type { EtcdMembers } from './etcd-members.js';
 import { EtcdMutex } from './etcd-mutex.js';
+import type { HeldKeyWatch } from './held-key.watch.js';
 import { SessionExpiredError } from './session-expired.error.js';
 import type { SessionPool } from './session-pool.js';
 import { isTransientEtcdError, withTransientRetry } from './transient-retry.js';
@@ -18,11 +19,12 @@ export class LockAcquirer {
   private readonly anchor: WatchAnchor;
 
   constructor(
-    private readonly client: Etcd3,
+    private readonly members: EtcdMembers,
     private readonly sessions: SessionPool,
     private readonly prefix: string,
+    private readonly heldKeys: HeldKeyWatch,
   ) {
-    this.anchor = new WatchAnchor(client, `${prefix}\0watch-anchor`);
+    this.anchor = new WatchAnchor(`${prefix}\0watch-anchor`);
   }
 
   acquire(request: AcquireRequest): Promise<EtcdLock | null> {
@@ -55,7 +57,7 @@ export class LockAcquirer {
     const retry = <T>(step: () => Promise<T>) => withTransientRetry(key, timing, step, signal);
     for (let restarts = 0; ; restarts++) {
       const session = await retry(() => this.sessions.get(timing.ttl));
-      const mutex = new EtcdMutex(this.client, `${this.prefix}${key}/`, session);
+      const mutex = new EtcdMutex(this.members, `${this.prefix}${key}/`, session);
       // True while the last enqueue failed in transit: etcd may still apply it after we gave up.
       let enqueueInDoubt = false;
       try {
@@ -75,12 +77,13 @@ export class LockAcquirer {
         }
         if (!atHead) {
           request.onQueued?.();
-          await this.anchor.ensure();
+          this.anchor.ensure(this.members.current());
           const turn = linkSignals([signal, session.signal]);
           await mutex.waitForTurn(turn.signal, retry).finally(turn.unlink);
         }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
-        return new EtcdLock(key, mutex, (m) => this.removeKey(m, timing), observer);
+        const remove = (m: EtcdMutex) => this.removeKey(m, timing);
+        return new EtcdLock(key, mutex, remove, observer, this.heldKeys);
       } catch (error) {
         const sessionLost = session.signal.aborted;
         const failure = { error, enqueueInDoubt, sessionLost, callerStopped: signal.aborted };

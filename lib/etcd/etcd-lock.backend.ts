@@ -1,22 +1,31 @@
-import type { Etcd3 } from 'etcd3';
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import type { AcquireRequest, HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
 import { LockAcquirer } from './etcd-lock.acquirer.js';
+import type { EtcdMembers } from './etcd-members.js';
+import { HeldKeyWatch } from './held-key.watch.js';
 import { SessionPool } from './session-pool.js';
+
+/** How often the current member is asked whether it still answers, while the module runs. */
+const HEARTBEAT_MS = 500;
 
 /** Locks in etcd: one lease per TTL, Go `concurrency.Mutex` key layout. */
 export class EtcdLockBackend implements LockBackend {
   private readonly pool: SessionPool;
   private readonly acquirer: LockAcquirer;
+  private readonly heldKeys: HeldKeyWatch;
 
   constructor(
-    private readonly client: Etcd3,
+    private readonly members: EtcdMembers,
     prefix: string,
+    /** How long one request to a member may go unanswered before the next member is tried. */
+    answerTimeout: number,
     /** False for a client the user passed in: the module never closes it. */
-    private readonly ownsClient: boolean,
+    private readonly ownsClients: boolean,
   ) {
-    this.pool = new SessionPool(client);
-    this.acquirer = new LockAcquirer(client, this.pool, prefix);
+    this.pool = new SessionPool(members, answerTimeout);
+    this.heldKeys = new HeldKeyWatch(members, prefix);
+    this.acquirer = new LockAcquirer(members, this.pool, prefix, this.heldKeys);
+    members.startHeartbeat(HEARTBEAT_MS);
   }
 
   acquire(request: AcquireRequest): Promise<HeldLock | null> {
@@ -24,7 +33,7 @@ export class EtcdLockBackend implements LockBackend {
   }
 
   async ping(): Promise<void> {
-    await this.client.maintenance.status();
+    await this.members.run((client) => client.maintenance.status());
   }
 
   sessions(): SessionDiagnostics[] {
@@ -34,6 +43,7 @@ export class EtcdLockBackend implements LockBackend {
   async close(reason: string): Promise<void> {
     await this.acquirer.settle();
     await this.pool.closeAll(reason);
-    if (this.ownsClient) this.client.close();
+    await this.heldKeys.close();
+    this.members.close(this.ownsClients);
   }
 }

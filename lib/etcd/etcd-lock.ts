@@ -2,6 +2,7 @@ import type { ComparatorBuilder } from 'etcd3';
 import { HeldLockBase } from '../lock/held-lock.base.js';
 import type { LockObserver } from '../lock/lock-backend.interface.js';
 import type { EtcdMutex } from './etcd-mutex.js';
+import type { HeldKeyWatch } from './held-key.watch.js';
 
 export type RemoveKey = (mutex: EtcdMutex) => Promise<void>;
 
@@ -16,11 +17,13 @@ export class EtcdLock extends HeldLockBase {
     private readonly mutex: EtcdMutex,
     private readonly removeKey: RemoveKey,
     observer: LockObserver,
+    private readonly heldKeys: HeldKeyWatch,
   ) {
     super(key, observer);
     this.etcdKey = mutex.ownKey;
     this.fencingToken = mutex.fencingToken;
     mutex.session.hold(this);
+    heldKeys.add(this);
   }
 
   ifHeld(): ComparatorBuilder {
@@ -34,6 +37,7 @@ export class EtcdLock extends HeldLockBase {
 
   protected async removeEntry(): Promise<void> {
     this.mutex.session.unhold(this);
+    this.heldKeys.remove(this); // our own delete is no loss
     // A lost lock's key is gone with its lease, or is deleted by the guarded delete.
     await this.removeKey(this.mutex);
   }

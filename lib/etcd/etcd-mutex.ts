@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { ComparatorBuilder, Etcd3, IKeyValue } from 'etcd3';
+import type { EtcdMembers } from './etcd-members.js';
 import type { LockSession } from './lock-session.js';
 import { SessionExpiredError } from './session-expired.error.js';
 import { waitForDelete } from './wait-for-delete.js';
@@ -27,7 +28,7 @@ export class EtcdMutex {
   private predecessor: Predecessor | undefined;
 
   constructor(
-    private readonly client: Etcd3,
+    private readonly members: EtcdMembers,
     readonly queuePrefix: string,
     readonly session: LockSession,
   ) {
@@ -47,15 +48,17 @@ export class EtcdMutex {
    * Returns true when we are at the head, i.e. hold the lock.
    */
   async enqueue(): Promise<boolean> {
-    const res = await this.client
-      .if(this.ownKey, 'Create', '==', 0)
-      .then(
-        this.end('Descend'),
-        this.end('Ascend'),
-        this.client.put(this.ownKey).value(OWNER).lease(this.session.leaseId),
-      )
-      .else(this.client.get(this.ownKey), this.end('Ascend'))
-      .commit();
+    const res = await this.members.run((client) =>
+      client
+        .if(this.ownKey, 'Create', '==', 0)
+        .then(
+          this.end(client, 'Descend'),
+          this.end(client, 'Ascend'),
+          client.put(this.ownKey).value(OWNER).lease(this.session.leaseId),
+        )
+        .else(client.get(this.ownKey), this.end(client, 'Ascend'))
+        .commit(),
+    );
     const [first, second] = res.responses.map((r) => r.response_range?.kvs[0]);
     if (!res.succeeded) {
       this.revision = BigInt(first!.create_revision);
@@ -85,7 +88,7 @@ export class EtcdMutex {
       let certain: boolean;
       try {
         certain = await waitForDelete(
-          this.client,
+          this.members,
           predecessor.key,
           predecessor.createRevision,
           signal,
@@ -106,30 +109,31 @@ export class EtcdMutex {
   }
 
   /** A transaction guarded on still holding the lock (same key, same create revision). */
-  ifHeld(): ComparatorBuilder {
-    return this.client.if(this.ownKey, 'Create', '==', this.fencingToken.toString());
+  ifHeld(client: Etcd3 = this.members.current().client): ComparatorBuilder {
+    return client.if(this.ownKey, 'Create', '==', this.fencingToken.toString());
   }
 
   /** Deletes only our own key, and only the incarnation we created; then frees its name. */
   async remove(): Promise<void> {
-    if (this.revision === undefined) {
-      // The enqueue reply never came; no one else uses this key name while its slot is claimed.
-      await this.client.delete().key(this.ownKey).exec();
-    } else {
-      await this.ifHeld().then(this.client.delete().key(this.ownKey)).commit();
-    }
+    await this.members.run(async (client) => {
+      // Without an enqueue reply, no one else uses this key name while its slot is claimed.
+      if (this.revision === undefined) await client.delete().key(this.ownKey).exec();
+      else await this.ifHeld(client).then(client.delete().key(this.ownKey)).commit();
+    });
     this.session.slots.free(this.queuePrefix, this.slot);
   }
 
   /** Read-only: our key must still exist with our revision; then the key ahead and the head. */
   private async readQueue(): Promise<Predecessor | undefined> {
-    const upToUs = this.client
-      .getAll()
-      .prefix(this.queuePrefix)
-      .maxCreateRevision(this.fencingToken.toString());
-    const res = await this.ifHeld()
-      .then(upToUs.sort('Create', 'Descend').limit(2), this.end('Ascend'))
-      .commit();
+    const res = await this.members.run((client) => {
+      const upToUs = client
+        .getAll()
+        .prefix(this.queuePrefix)
+        .maxCreateRevision(this.fencingToken.toString());
+      return this.ifHeld(client)
+        .then(upToUs.sort('Create', 'Descend').limit(2), this.end(client, 'Ascend'))
+        .commit();
+    });
     if (!res.succeeded)
       throw new SessionExpiredError('own queue key vanished: the session lease expired');
     const [, ahead] = res.responses[0]!.response_range.kvs;
@@ -138,8 +142,8 @@ export class EtcdMutex {
     return predecessorOf(ahead, head);
   }
 
-  private end(order: 'Ascend' | 'Descend') {
-    return this.client.getAll().prefix(this.queuePrefix).sort('Create', order).limit(1);
+  private end(client: Etcd3, order: 'Ascend' | 'Descend') {
+    return client.getAll().prefix(this.queuePrefix).sort('Create', order).limit(1);
   }
 }
 

@@ -1,7 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { Etcd3, Lease } from 'etcd3';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EtcdMembers } from './etcd-members.js';
 import { KeySlots } from './key-slots.js';
+import { keepAliveOnce } from './lease-keepalive.js';
 
 /** What the session tells when its lease can no longer be trusted. */
 export interface LeaseHolder {
@@ -9,11 +11,13 @@ export interface LeaseHolder {
 }
 
 /**
- * One etcd lease per TTL, kept alive in the background and shared by every lock this process
- * takes with that TTL. Its `signal` aborts the moment the lease can no longer be trusted.
+ * One etcd lease per TTL, renewed by us and shared by every lock this process takes with that
+ * TTL. Its `signal` aborts the moment the lease can no longer be trusted.
  *
  * The deadline runs on a monotonic clock from the moment each renewal was *sent*, so it is
- * never later than the server's own expiry (etcd3's own `lost` event waits 2 x TTL).
+ * never later than the server's own expiry. Renewals go every TTL/3 to the current member,
+ * each with a deadline on its answer; a member that does not answer is skipped and the renewal
+ * goes at once to the next one, so a silent member costs one deadline, never the lease.
  */
 export class LockSession {
   readonly leaseHex: string;
@@ -22,32 +26,30 @@ export class LockSession {
   private readonly holders = new Set<LeaseHolder>();
   private readonly controller = new AbortController();
   private deadline: number;
-  private sentKeepalives: number[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private renewal: NodeJS.Timeout | undefined;
 
   private constructor(
-    private readonly lease: Lease,
+    private readonly members: EtcdMembers,
     readonly leaseId: string,
     readonly ttl: number,
     grantRequestedAt: number,
+    /** How long one renewal waits for its answer before trying the next member. */
+    private readonly answerTimeout: number,
   ) {
     this.leaseHex = BigInt(leaseId).toString(16);
     setMaxListeners(0, this.controller.signal); // one listener per waiter in this process
     this.deadline = grantRequestedAt + ttl * 1000;
-    lease.on('keepaliveFired', () => this.sentKeepalives.push(performance.now()));
-    lease.on('keepaliveSucceeded', (res) => this.renewed(Number(res.TTL)));
-    lease.on('keepaliveFailed', () => (this.sentKeepalives = []));
-    lease.on('lost', (error) => this.expire('etcd reports the lease as expired or revoked', error));
     this.armDeadline();
+    this.scheduleRenewal();
   }
 
-  static async open(client: Etcd3, ttl: number): Promise<LockSession> {
+  static async open(members: EtcdMembers, ttl: number, answerTimeout: number) {
     const requestedAt = performance.now();
-    const lease = client.lease(ttl);
-    // etcd3 emits 'lost' for a failed grant as well; grant() rejects with the same error.
-    lease.on('lost', () => undefined);
-    const leaseId = await lease.grant();
-    return new LockSession(lease, leaseId, ttl, requestedAt);
+    const { ID } = await members.run((client) =>
+      client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }),
+    );
+    return new LockSession(members, ID, ttl, requestedAt, answerTimeout);
   }
 
   get signal(): AbortSignal {
@@ -75,28 +77,52 @@ export class LockSession {
 
   /** Declares the lease lost and lets it go; keys on it vanish at the latest when it expires. */
   expire(reason: string, cause?: unknown): void {
-    if (this.end(new Error(reason, { cause }))) this.lease.revoke().catch(() => undefined);
+    if (this.end(new Error(reason, { cause }))) void this.revoke();
   }
 
   /** Graceful end: revoking deletes every key on the lease, so waiters elsewhere move on at once. */
   async close(reason: string): Promise<void> {
     this.end(new Error(reason));
-    await this.lease.revoke().catch(() => undefined);
+    await this.revoke();
+  }
+
+  private revoke(): Promise<unknown> {
+    const ID = this.leaseId;
+    return this.members.run((client) => client.leaseClient.leaseRevoke({ ID })).catch(() => 0);
   }
 
   private end(reason: Error): boolean {
     if (this.controller.signal.aborted) return false;
     this.controller.abort(reason);
     clearTimeout(this.timer);
+    clearTimeout(this.renewal);
     for (const lock of this.holders) lost(lock, reason);
     this.holders.clear();
     return true;
   }
 
-  private renewed(ttlSeconds: number): void {
-    const sentAt = this.sentKeepalives.shift() ?? performance.now();
-    if (ttlSeconds <= 0) return; // etcd3 turns TTL 0 into 'lost'
-    this.deadline = Math.max(this.deadline, sentAt + ttlSeconds * 1000);
+  private scheduleRenewal(): void {
+    this.renewal = setTimeout(() => void this.renew(), (this.ttl * 1000) / 3);
+    this.renewal.unref();
+  }
+
+  /** Tries member after member until one answers or the lease can no longer be trusted. */
+  private async renew(): Promise<void> {
+    while (this.alive) {
+      const member = this.members.current();
+      const sentAt = performance.now();
+      try {
+        const { TTL } = await keepAliveOnce(member.client, this.leaseId, this.answerTimeout);
+        if (Number(TTL) <= 0) return this.expire('etcd reports the lease as expired or revoked');
+        this.deadline = Math.max(this.deadline, sentAt + Number(TTL) * 1000);
+        return this.scheduleRenewal();
+      } catch (error) {
+        this.members.failed(member, error);
+        // A refusal comes back at once: do not spin on a cluster that refuses everything.
+        const spent = performance.now() - sentAt;
+        if (spent < 100) await sleep(100 - spent);
+      }
+    }
   }
 
   private armDeadline(): void {

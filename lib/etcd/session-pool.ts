@@ -1,6 +1,6 @@
-import type { Etcd3 } from 'etcd3';
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import { SHUTTING_DOWN } from '../lock/shutdown.js';
+import type { EtcdMembers } from './etcd-members.js';
 import { LockSession } from './lock-session.js';
 
 /** Opens at most one live session per TTL; a lost session is replaced on next use. */
@@ -10,7 +10,11 @@ export class SessionPool {
   private readonly open = new Map<number, LockSession>();
   private closing = false;
 
-  constructor(private readonly client: Etcd3) {}
+  constructor(
+    private readonly members: EtcdMembers,
+    /** How long one lease renewal waits for its answer (`callTimeout`). */
+    private readonly answerTimeout: number,
+  ) {}
 
   async get(ttl: number): Promise<LockSession> {
     if (this.closing) throw new Error(SHUTTING_DOWN);
@@ -21,7 +25,7 @@ export class SessionPool {
       this.forget(ttl, existing);
       return this.get(ttl);
     }
-    const opening = LockSession.open(this.client, ttl);
+    const opening = LockSession.open(this.members, ttl, this.answerTimeout);
     this.sessions.set(ttl, opening);
     opening.then(
       (session) => {

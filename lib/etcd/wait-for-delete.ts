@@ -1,9 +1,10 @@
-import type { Etcd3 } from 'etcd3';
+import type { EtcdMembers } from './etcd-members.js';
 
 /**
  * Resolves once the incarnation of `key` created at `createRevision` is gone: `true` when that is
- * certain, `false` when a delete arrived without its previous value (compacted away), so the
- * caller must confirm with a read.
+ * certain, `false` when the caller must confirm with a read: a delete arrived without its
+ * previous value (compacted away), or the member serving the watch was found silent, so events
+ * may be missing.
  *
  * The watch starts at the current revision rather than at the revision of the read that found
  * the key: etcd serves a watch that starts in the past from a catch-up loop that runs every
@@ -11,31 +12,39 @@ import type { Etcd3 } from 'etcd3';
  * closes the gap: a delete before it shows in the read, one after it in the watch.
  */
 export async function waitForDelete(
-  client: Etcd3,
+  members: EtcdMembers,
   key: Buffer,
   createRevision: string,
   signal: AbortSignal,
 ): Promise<boolean> {
   signal.throwIfAborted();
-  const watcher = await client.watch().key(key).withPreviousKV().create();
+  const member = members.current();
+  const silenced = members.silenced(member);
   let settle!: (certain: boolean, error?: unknown) => void;
   const gone = new Promise<boolean>((resolve, reject) => {
     settle = (certain, error) => (error === undefined ? resolve(certain) : reject(error));
   });
   gone.catch(() => undefined); // settled early (abort, error) while we are still reading
   const onAbort = () => settle(false, signal.reason);
+  const onSilenced = () => settle(false);
   signal.addEventListener('abort', onAbort, { once: true });
-  watcher.on('delete', (_kv, previous) => {
-    if (!previous) settle(false);
-    else if (previous.create_revision === createRevision) settle(true);
-  });
-  watcher.once('error', (error) => settle(false, error));
+  silenced.addEventListener('abort', onSilenced, { once: true });
+  const watcher = member.client.watch().key(key).withPreviousKV().create();
   try {
-    const current = (await client.get(key).exec()).kvs[0];
-    if (!current || current.create_revision !== createRevision) return true;
+    // A frozen member never confirms the watch: the heartbeat's verdict must end this wait too.
+    const watch = await Promise.race([watcher, gone]);
+    if (typeof watch === 'boolean') return watch;
+    watch.on('delete', (_kv, previous) => {
+      if (!previous) settle(false);
+      else if (previous.create_revision === createRevision) settle(true);
+    });
+    watch.once('error', (error) => settle(false, error));
+    const current = await members.on(member, (client) => client.get(key).exec());
+    if (!current.kvs[0] || current.kvs[0].create_revision !== createRevision) return true;
     return await gone;
   } finally {
     signal.removeEventListener('abort', onAbort);
-    watcher.cancel().catch(() => undefined);
+    silenced.removeEventListener('abort', onSilenced);
+    watcher.then((w) => w.cancel()).catch(() => undefined);
   }
 }

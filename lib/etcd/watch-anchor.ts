@@ -1,32 +1,34 @@
-import type { Etcd3, Watcher } from 'etcd3';
+import type { Watcher } from 'etcd3';
+import type { EtcdMember } from './etcd-members.js';
 
 /**
- * One idle watcher, kept for the life of the module. etcd3 tears its shared watch stream down
- * when the last watcher goes and, racing that teardown, can park the next watcher for its
- * reconnect backoff (~100 ms per handoff with two contenders). A standing watcher keeps the
- * stream open, so every wait reuses it.
+ * One idle watcher per member, kept for the life of the module. etcd3 tears its shared watch
+ * stream down when the last watcher goes and, racing that teardown, can park the next watcher
+ * for its reconnect backoff (~100 ms per handoff with two contenders). A standing watcher keeps
+ * the stream open, so every wait reuses it.
  */
 export class WatchAnchor {
-  private watcher: Promise<Watcher | undefined> | undefined;
+  private readonly watchers = new Map<EtcdMember, Promise<Watcher | undefined>>();
 
   constructor(
-    private readonly client: Etcd3,
     /** A key no lock uses: lock names cannot contain NUL. */
     private readonly key: string,
   ) {}
 
-  ensure(): Promise<unknown> {
-    this.watcher ??= this.client
+  /** Starts the anchor on `member`; does not wait for it (a silent member never confirms). */
+  ensure(member: EtcdMember): void {
+    if (this.watchers.has(member)) return;
+    const watcher = member.client
       .watch()
       .key(this.key)
       .create()
-      .catch(() => (this.watcher = undefined));
-    return this.watcher;
+      .catch(() => (this.watchers.delete(member), undefined));
+    this.watchers.set(member, watcher);
   }
 
   async close(): Promise<void> {
-    const watcher = await this.watcher;
-    this.watcher = undefined;
-    await watcher?.cancel().catch(() => undefined);
+    const watchers = [...this.watchers.values()];
+    this.watchers.clear();
+    await Promise.all(watchers.map((w) => w.then((x) => x?.cancel()).catch(() => undefined)));
   }
 }

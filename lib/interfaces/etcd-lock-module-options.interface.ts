@@ -19,9 +19,10 @@ export interface EtcdConnectionOptions {
    */
   client?: Etcd3;
   /**
-   * Deadline in milliseconds for each single etcd request (never for the watch or
-   * keepalive streams), so an unreachable etcd fails instead of hanging.
-   * @default 5000
+   * How long one etcd member may leave a request (or a lease renewal) unanswered, in
+   * milliseconds, before the lock skips that member for a few seconds and asks the next one.
+   * A frozen or partitioned member costs a call at most this much. Each retry gets it anew.
+   * @default 1000
    */
   callTimeout?: number;
 }

@@ -10,7 +10,7 @@ export const LOCK_DEFAULTS: ResolvedTimingOptions = {
 /** Every lock name is stored under it: `<prefix><name>/`. */
 export const DEFAULT_PREFIX = 'nestjs-lock/';
 export const DEFAULT_HOST = '127.0.0.1:2379';
-export const DEFAULT_CALL_TIMEOUT = 5_000;
+export const DEFAULT_CALL_TIMEOUT = 1_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
 export const DEFAULT_LOG_LEVEL = 'lost';
 export const DEFAULT_TELEMETRY = true;

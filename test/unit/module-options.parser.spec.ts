@@ -17,7 +17,7 @@ describe('parsing module options', () => {
   it('splits connection settings from lock settings, with every default filled in', () => {
     delete process.env.ETCD_HOSTS;
     const { connection, settings } = parseModuleOptions({ ttl: 4, isGlobal: false });
-    expect(connection).toMatchObject({ hosts: ['127.0.0.1:2379'], callTimeout: 5000 });
+    expect(connection).toMatchObject({ hosts: ['127.0.0.1:2379'], callTimeout: 1000 });
     expect(settings).toEqual({
       prefix: 'nestjs-lock/',
       shutdownTimeout: 10_000,

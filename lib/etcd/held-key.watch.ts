@@ -1,0 +1,103 @@
+import type { Watcher } from 'etcd3';
+import type { EtcdMembers } from './etcd-members.js';
+
+/** A held lock as the watch sees it. */
+export interface WatchedKey {
+  readonly etcdKey: string;
+  readonly fencingToken: bigint;
+  markLost(reason: string): void;
+}
+
+/** After a failure that came back at once, so a cluster that refuses everything is not spun on. */
+const RETRY_AFTER_MS = 500;
+
+/**
+ * Tells a holder when its key is deleted by anyone but itself: an operator's `etcdctl del`, a
+ * clean-up script, a force-release, or the server revoking the lease. The lease alone cannot
+ * tell: it may be alive while the key is gone. One watch over the prefix serves every held
+ * lock (deletes only); it follows the current member and resumes from the last revision seen.
+ */
+export class HeldKeyWatch {
+  private readonly held = new Map<string, Set<WatchedKey>>();
+  private watcher: Promise<Watcher | undefined> | undefined;
+  /** Every event up to this revision has been seen. */
+  private seen: bigint | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly members: EtcdMembers,
+    private readonly prefix: string,
+  ) {}
+
+  add(lock: WatchedKey): void {
+    let holders = this.held.get(lock.etcdKey);
+    if (!holders) this.held.set(lock.etcdKey, (holders = new Set()));
+    holders.add(lock);
+    // A delete between the acquisition and the watch is replayed from the lock's revision.
+    this.seen ??= lock.fencingToken;
+    if (!this.watcher) this.start();
+  }
+
+  remove(lock: WatchedKey): void {
+    const holders = this.held.get(lock.etcdKey);
+    holders?.delete(lock);
+    if (holders?.size === 0) this.held.delete(lock.etcdKey);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const watcher = await this.watcher;
+    this.watcher = undefined;
+    await watcher?.cancel().catch(() => undefined);
+  }
+
+  private start(): void {
+    if (this.closed) return;
+    const member = this.members.current();
+    const builder = member.client.watch().prefix(this.prefix).ignore('put');
+    if (this.seen !== undefined) builder.startRevision(String(this.seen + 1n));
+    const watcher: Promise<Watcher | undefined> = builder.create().then(
+      (w) => this.attach(w, watcher),
+      () => (this.restart(watcher, RETRY_AFTER_MS), undefined),
+    );
+    this.watcher = watcher;
+    const silenced = this.members.silenced(member);
+    silenced.addEventListener('abort', () => this.restart(watcher, 0), { once: true });
+  }
+
+  private attach(watcher: Watcher, which: Promise<Watcher | undefined>): Watcher {
+    watcher.on('data', (res) => this.saw(BigInt(res.header.revision)));
+    watcher.on('connected', (res) => this.saw(BigInt(res.header.revision)));
+    watcher.on('delete', (kv) => this.deleted(kv.key.toString(), BigInt(kv.mod_revision)));
+    watcher.once('error', () => {
+      // etcd cancelled the watch (its revision was compacted away): resume from now.
+      this.seen = undefined;
+      this.restart(which, RETRY_AFTER_MS);
+    });
+    return watcher;
+  }
+
+  /** Replaces the watch `which` with one on the member to use now, from the last revision seen. */
+  private restart(which: Promise<Watcher | undefined>, delayMs: number): void {
+    if (this.closed || which !== this.watcher) return;
+    this.watcher = undefined;
+    void which.then((w) => w?.cancel()).catch(() => undefined);
+    const timer = setTimeout(() => this.watcher ?? this.start(), delayMs);
+    timer.unref();
+  }
+
+  private saw(revision: bigint): void {
+    if (this.seen === undefined || revision > this.seen) this.seen = revision;
+  }
+
+  private deleted(key: string, revision: bigint): void {
+    for (const lock of this.held.get(key) ?? []) {
+      if (lock.fencingToken < revision) {
+        lock.markLost(
+          `its key was deleted at revision ${revision} while held (by another client, ` +
+            'an operator, or the server revoking its lease)',
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { firstValueFrom } from 'rxjs';
+import { filter } from 'rxjs/operators';
+import type { Lock, LockService } from '../../lib/index.js';
+import { type CriticalSection, now } from '../src/critical-section.recorder.js';
+
+/** What a load run saw: every critical section, and the slowest call and handoff. */
+export interface GreyLoad {
+  sections: CriticalSection[];
+  /** Longest acquire+release of an uncontended key, from the call to the release resolving. */
+  longestCycleMs: number;
+  /** Longest time from one replica's release starting to the waiting replica holding the lock. */
+  longestHandoffMs: number;
+  handoffs: number;
+  /** Calls that rejected (each is a failure of the scenario). */
+  errors: string[];
+}
+
+/**
+ * Runs, until `stop` aborts, two kinds of load between replicas `a` and `b`: each cycles its
+ * own key (the latency of one acquire+release) and they pass a shared key back and forth (the
+ * handoff). Every section increments an in-process counter with a yield in between, so two
+ * holders at once would write the same value twice (`findLostUpdates`).
+ */
+export async function runGreyLoad(
+  a: LockService,
+  b: LockService,
+  stop: AbortSignal,
+): Promise<GreyLoad> {
+  const load: GreyLoad = {
+    sections: [],
+    longestCycleMs: 0,
+    longestHandoffMs: 0,
+    handoffs: 0,
+    errors: [],
+  };
+  const counters = new Map<string, number>();
+  const section = async (lock: Lock, via: string) => {
+    const enter = now();
+    const value = (counters.get(lock.key) ?? 0) + 1;
+    await sleep(1);
+    counters.set(lock.key, value);
+    const fencingToken = String(lock.fencingToken);
+    load.sections.push({ key: lock.key, enter, exit: now(), fencingToken, value, pid: 0, via });
+  };
+  const cycle = async (locks: LockService, key: string) => {
+    while (!stop.aborted) {
+      const started = now();
+      try {
+        const lock = await locks.acquire(key);
+        await section(lock, key);
+        await lock.release();
+        load.longestCycleMs = Math.max(load.longestCycleMs, now() - started);
+      } catch (error) {
+        load.errors.push(`${key}: ${(error as Error).message}`);
+      }
+      await sleep(20);
+    }
+  };
+  const handoff = async () => {
+    let [holder, waiter] = [a, b];
+    let held: Lock | undefined = await holder.acquire('hand');
+    while (!stop.aborted && held) {
+      const queued = firstValueFrom(
+        waiter.events$.pipe(filter((e) => e.type === 'queued' && e.key === 'hand')),
+      );
+      const next = waiter.acquire('hand');
+      try {
+        await Promise.race([queued, next]);
+        await section(held, 'hand');
+        const releasing = now();
+        void held.release();
+        held = await next;
+        load.longestHandoffMs = Math.max(load.longestHandoffMs, now() - releasing);
+        load.handoffs++;
+        [holder, waiter] = [waiter, holder];
+      } catch (error) {
+        load.errors.push(`hand: ${(error as Error).message}`);
+        // Whoever holds nothing now starts the next round; a failed waiter leaves `held` as is.
+        if (!held.held) held = await holder.acquire('hand').catch(() => undefined);
+      }
+      await sleep(50);
+    }
+    await held?.release();
+  };
+  await Promise.all([cycle(a, 'a-own'), cycle(b, 'b-own'), handoff()]);
+  return load;
+}
