@@ -1,4 +1,11 @@
-import { ConsecutiveBreaker, circuitBreaker, handleWhen, noop, retry } from 'cockatiel';
+import {
+  ConsecutiveBreaker,
+  circuitBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  noop,
+  retry,
+} from 'cockatiel';
 import { Etcd3, type IOptions, isRecoverableError } from 'etcd3';
 import type { ResolvedConnection } from '../interfaces/etcd-lock-module-options.interface.js';
 import { EtcdMembers } from './etcd-members.js';
@@ -46,7 +53,8 @@ export function createEtcdMembers(connection: ResolvedConnection): EtcdMembers {
 
 /**
  * The pooled client the module exports as `ETCD_LOCK_CLIENT`, for users' own calls such as
- * fenced writes. etcd3's pool moves on to the next host when one fails.
+ * fenced writes. etcd3's pool moves on to the next host when one fails; two more attempts with
+ * backoff let a call outlast a leader election, during which every member times out.
  */
 export function createEtcdClient(connection: ResolvedConnection): Etcd3 {
   const { hosts } = connection;
@@ -56,7 +64,10 @@ export function createEtcdClient(connection: ResolvedConnection): Etcd3 {
     faultHandling: {
       global:
         hosts.length > 1
-          ? retry(handleWhen(isRecoverableError), { maxAttempts: hosts.length - 1 })
+          ? retry(handleWhen(isRecoverableError), {
+              maxAttempts: hosts.length + 1,
+              backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }),
+            })
           : noop,
       host: () =>
         circuitBreaker(handleWhen(isRecoverableError), {

@@ -37,7 +37,7 @@ export class LockAcquirer {
   /** Resolves once every background key removal has finished, and drops the watch stream. */
   async settle(): Promise<void> {
     await Promise.all([...this.cleanups]);
-    await this.anchor.close();
+    this.anchor.close();
   }
 
   /** Guarded delete of our own key; if etcd stays unreachable, drop the lease so it cannot linger. */

@@ -43,7 +43,7 @@ export class EtcdLockBackend implements LockBackend {
   async close(reason: string): Promise<void> {
     await this.acquirer.settle();
     await this.pool.closeAll(reason);
-    await this.heldKeys.close();
+    this.heldKeys.close();
     this.members.close(this.ownsClients);
   }
 }

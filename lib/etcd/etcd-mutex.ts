@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { ComparatorBuilder, Etcd3, IKeyValue } from 'etcd3';
 import type { EtcdMembers } from './etcd-members.js';
 import type { LockSession } from './lock-session.js';
-import { SessionExpiredError } from './session-expired.error.js';
+import { isLeaseGone, SessionExpiredError } from './session-expired.error.js';
 import { waitForDelete } from './wait-for-delete.js';
 
 /** The key just ahead of ours, and whether it was also the head of the queue when read. */
@@ -57,7 +57,13 @@ export class EtcdMutex {
           client.put(this.ownKey).value(OWNER).lease(this.session.leaseId),
         )
         .else(client.get(this.ownKey), this.end(client, 'Ascend'))
-        .commit(),
+        .commit()
+        .catch((error: unknown) => {
+          if (!isLeaseGone(error)) throw error;
+          // Revoked before our renewal could tell: start over on a new lease.
+          this.session.expire('etcd reports the lease as expired or revoked', error);
+          throw new SessionExpiredError('the session lease is gone', { cause: error });
+        }),
     );
     const [first, second] = res.responses.map((r) => r.response_range?.kvs[0]);
     if (!res.succeeded) {

@@ -1,5 +1,6 @@
 import type { Watcher } from 'etcd3';
 import type { EtcdMembers } from './etcd-members.js';
+import { cancelWatch, openWatch } from './watch-open.js';
 
 /** A held lock as the watch sees it. */
 export interface WatchedKey {
@@ -19,7 +20,7 @@ const RETRY_AFTER_MS = 500;
  */
 export class HeldKeyWatch {
   private readonly held = new Map<string, Set<WatchedKey>>();
-  private watcher: Promise<Watcher | undefined> | undefined;
+  private watcher: Watcher | undefined;
   /** Every event up to this revision has been seen. */
   private seen: bigint | undefined;
   private closed = false;
@@ -44,44 +45,41 @@ export class HeldKeyWatch {
     if (holders?.size === 0) this.held.delete(lock.etcdKey);
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.closed = true;
-    const watcher = await this.watcher;
+    cancelWatch(this.watcher);
     this.watcher = undefined;
-    await watcher?.cancel().catch(() => undefined);
   }
 
   private start(): void {
     if (this.closed) return;
     const member = this.members.current();
-    const builder = member.client.watch().prefix(this.prefix).ignore('put');
+    // Not `ignore('put')`: in etcd3 1.1.2 `ignore` is an alias of `only`, so it would keep only puts.
+    const builder = member.client.watch().prefix(this.prefix).only('delete');
     if (this.seen !== undefined) builder.startRevision(String(this.seen + 1n));
-    const watcher: Promise<Watcher | undefined> = builder.create().then(
-      (w) => this.attach(w, watcher),
-      () => (this.restart(watcher, RETRY_AFTER_MS), undefined),
-    );
+    const { watcher, ready } = openWatch(builder);
     this.watcher = watcher;
+    watcher.on('data', (res) => this.saw(BigInt(res.header.revision)));
+    watcher.on('connected', (res) => this.saw(BigInt(res.header.revision)));
+    watcher.on('delete', (kv) => this.deleted(kv.key.toString(), BigInt(kv.mod_revision)));
+    ready.then(
+      () =>
+        watcher.once('error', () => {
+          // etcd cancelled the watch (its revision was compacted away): resume from now.
+          this.seen = undefined;
+          this.restart(watcher, RETRY_AFTER_MS);
+        }),
+      () => this.restart(watcher, RETRY_AFTER_MS),
+    );
     const silenced = this.members.silenced(member);
     silenced.addEventListener('abort', () => this.restart(watcher, 0), { once: true });
   }
 
-  private attach(watcher: Watcher, which: Promise<Watcher | undefined>): Watcher {
-    watcher.on('data', (res) => this.saw(BigInt(res.header.revision)));
-    watcher.on('connected', (res) => this.saw(BigInt(res.header.revision)));
-    watcher.on('delete', (kv) => this.deleted(kv.key.toString(), BigInt(kv.mod_revision)));
-    watcher.once('error', () => {
-      // etcd cancelled the watch (its revision was compacted away): resume from now.
-      this.seen = undefined;
-      this.restart(which, RETRY_AFTER_MS);
-    });
-    return watcher;
-  }
-
-  /** Replaces the watch `which` with one on the member to use now, from the last revision seen. */
-  private restart(which: Promise<Watcher | undefined>, delayMs: number): void {
+  /** Replaces `which` with a watch on the member to use now, from the last revision seen. */
+  private restart(which: Watcher, delayMs: number): void {
     if (this.closed || which !== this.watcher) return;
     this.watcher = undefined;
-    void which.then((w) => w?.cancel()).catch(() => undefined);
+    cancelWatch(which);
     const timer = setTimeout(() => this.watcher ?? this.start(), delayMs);
     timer.unref();
   }

@@ -1,4 +1,5 @@
 import type { EtcdMembers } from './etcd-members.js';
+import { cancelWatch, openWatch } from './watch-open.js';
 
 /**
  * Resolves once the incarnation of `key` created at `createRevision` is gone: `true` when that is
@@ -29,22 +30,22 @@ export async function waitForDelete(
   const onSilenced = () => settle(false);
   signal.addEventListener('abort', onAbort, { once: true });
   silenced.addEventListener('abort', onSilenced, { once: true });
-  const watcher = member.client.watch().key(key).withPreviousKV().create();
+  const { watcher, ready } = openWatch(member.client.watch().key(key).withPreviousKV());
+  watcher.on('delete', (_kv, previous) => {
+    if (!previous) settle(false);
+    else if (previous.create_revision === createRevision) settle(true);
+  });
+  watcher.once('error', (error) => settle(false, error));
   try {
     // A frozen member never confirms the watch: the heartbeat's verdict must end this wait too.
-    const watch = await Promise.race([watcher, gone]);
-    if (typeof watch === 'boolean') return watch;
-    watch.on('delete', (_kv, previous) => {
-      if (!previous) settle(false);
-      else if (previous.create_revision === createRevision) settle(true);
-    });
-    watch.once('error', (error) => settle(false, error));
+    const confirmed = await Promise.race([ready, gone]);
+    if (typeof confirmed === 'boolean') return confirmed;
     const current = await members.on(member, (client) => client.get(key).exec());
     if (!current.kvs[0] || current.kvs[0].create_revision !== createRevision) return true;
     return await gone;
   } finally {
     signal.removeEventListener('abort', onAbort);
     silenced.removeEventListener('abort', onSilenced);
-    watcher.then((w) => w.cancel()).catch(() => undefined);
+    cancelWatch(watcher);
   }
 }

@@ -1,5 +1,6 @@
 import type { Watcher } from 'etcd3';
 import type { EtcdMember } from './etcd-members.js';
+import { cancelWatch, openWatch } from './watch-open.js';
 
 /**
  * One idle watcher per member, kept for the life of the module. etcd3 tears its shared watch
@@ -8,7 +9,7 @@ import type { EtcdMember } from './etcd-members.js';
  * the stream open, so every wait reuses it.
  */
 export class WatchAnchor {
-  private readonly watchers = new Map<EtcdMember, Promise<Watcher | undefined>>();
+  private readonly watchers = new Map<EtcdMember, Watcher>();
 
   constructor(
     /** A key no lock uses: lock names cannot contain NUL. */
@@ -18,17 +19,13 @@ export class WatchAnchor {
   /** Starts the anchor on `member`; does not wait for it (a silent member never confirms). */
   ensure(member: EtcdMember): void {
     if (this.watchers.has(member)) return;
-    const watcher = member.client
-      .watch()
-      .key(this.key)
-      .create()
-      .catch(() => (this.watchers.delete(member), undefined));
+    const { watcher, ready } = openWatch(member.client.watch().key(this.key));
     this.watchers.set(member, watcher);
+    ready.catch(() => this.watchers.get(member) === watcher && this.watchers.delete(member));
   }
 
-  async close(): Promise<void> {
-    const watchers = [...this.watchers.values()];
+  close(): void {
+    for (const watcher of this.watchers.values()) cancelWatch(watcher);
     this.watchers.clear();
-    await Promise.all(watchers.map((w) => w.then((x) => x?.cancel()).catch(() => undefined)));
   }
 }

@@ -9,6 +9,8 @@ export interface GreyLoad {
   sections: CriticalSection[];
   /** Longest acquire+release of an uncontended key, from the call to the release resolving. */
   longestCycleMs: number;
+  /** When the longest cycle started (`now()` clock). */
+  longestCycleAt: number;
   /** Longest time from one replica's release starting to the waiting replica holding the lock. */
   longestHandoffMs: number;
   handoffs: number;
@@ -30,6 +32,7 @@ export async function runGreyLoad(
   const load: GreyLoad = {
     sections: [],
     longestCycleMs: 0,
+    longestCycleAt: 0,
     longestHandoffMs: 0,
     handoffs: 0,
     errors: [],
@@ -50,7 +53,10 @@ export async function runGreyLoad(
         const lock = await locks.acquire(key);
         await section(lock, key);
         await lock.release();
-        load.longestCycleMs = Math.max(load.longestCycleMs, now() - started);
+        if (now() - started > load.longestCycleMs) {
+          load.longestCycleMs = now() - started;
+          load.longestCycleAt = started;
+        }
       } catch (error) {
         load.errors.push(`${key}: ${(error as Error).message}`);
       }

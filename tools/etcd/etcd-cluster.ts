@@ -48,20 +48,23 @@ export async function startEtcdCluster(size = 3): Promise<EtcdCluster> {
   return {
     members,
     hosts: members.map((m) => m.endpoint),
-    async leader() {
-      for (const member of members.filter((m) => m.running)) {
-        const client = new Etcd3({ hosts: member.endpoint });
-        try {
-          const status = await client.maintenance.status();
-          if (status.leader === status.header.member_id) return member;
-        } catch {
-          // an unreachable member cannot be the leader we are looking for
-        } finally {
-          client.close();
-        }
-      }
-      throw new Error('no member reports itself as leader');
-    },
+    leader: () => findLeader(members),
     stop,
   };
+}
+
+/** The member that currently leads, as the running members themselves report it. */
+export async function findLeader(members: readonly EtcdMember[]): Promise<EtcdMember> {
+  for (const member of members.filter((m) => m.running)) {
+    const client = new Etcd3({ hosts: member.endpoint });
+    try {
+      const status = await client.maintenance.status();
+      if (status.leader === status.header.member_id) return member;
+    } catch {
+      // an unreachable member cannot be the leader we are looking for
+    } finally {
+      client.close();
+    }
+  }
+  throw new Error('no member reports itself as leader');
 }

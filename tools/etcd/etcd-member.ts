@@ -11,6 +11,10 @@ export interface EtcdMemberConfig {
   initialCluster: string;
   clientScheme?: 'http' | 'https';
   extraArgs?: string[];
+  /** The address it listens on. @default '127.0.0.1' */
+  host?: string;
+  /** A network namespace to run it in (`ip netns exec`), for partition tests. */
+  netns?: string;
 }
 
 /** One etcd process on loopback that can be killed, frozen and started again on its data dir. */
@@ -23,8 +27,12 @@ export class EtcdMember {
     process.once('exit', this.killOnExit);
   }
 
+  get host(): string {
+    return this.config.host ?? '127.0.0.1';
+  }
+
   get endpoint(): string {
-    return `127.0.0.1:${this.config.clientPort}`;
+    return `${this.host}:${this.config.clientPort}`;
   }
 
   get url(): string {
@@ -32,7 +40,7 @@ export class EtcdMember {
   }
 
   get peerUrl(): string {
-    return `http://127.0.0.1:${this.config.peerPort}`;
+    return `http://${this.host}:${this.config.peerPort}`;
   }
 
   get pid(): number {
@@ -50,19 +58,24 @@ export class EtcdMember {
   spawn(): void {
     const c = this.config;
     this.stderr = '';
+    const etcd = findEtcd().etcd;
+    // `ip netns exec` execs etcd in place, so the pid is etcd's own and SIGSTOP reaches it.
+    const command = c.netns ? ['ip', 'netns', 'exec', c.netns, etcd] : [etcd];
     this.child = spawn(
-      findEtcd().etcd,
+      command[0]!,
       [
+        ...command.slice(1),
         ...['--name', c.name, '--data-dir', c.dataDir],
         ...['--listen-client-urls', this.url, '--advertise-client-urls', this.url],
         ...['--listen-peer-urls', this.peerUrl, '--initial-advertise-peer-urls', this.peerUrl],
-        ...['--listen-metrics-urls', `http://127.0.0.1:${c.metricsPort}`],
+        ...['--listen-metrics-urls', `http://${this.host}:${c.metricsPort}`],
         ...['--initial-cluster', c.initialCluster, '--initial-cluster-state', 'new'],
         ...['--logger', 'zap', '--log-level', 'error'],
         ...(c.extraArgs ?? []),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    watchOver(this.child.pid);
     this.child.stderr?.on(
       'data',
       (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4000)),
@@ -79,7 +92,7 @@ export class EtcdMember {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`etcd ${this.config.name} exited: ${this.stderr}`);
-      const healthy = await fetch(`http://127.0.0.1:${this.config.metricsPort}/health`)
+      const healthy = await fetch(`http://${this.host}:${this.config.metricsPort}/health`)
         .then(
           async (res) => res.ok && ((await res.json()) as { health?: string }).health === 'true',
         )
@@ -116,4 +129,16 @@ export class EtcdMember {
   dispose(): void {
     process.removeListener('exit', this.killOnExit);
   }
+}
+
+/**
+ * Kills etcd once this process is gone, however it went: a test run stopped by a signal (or
+ * SIGKILL) runs no exit handler, and would leave etcd behind holding its ports.
+ */
+function watchOver(pid: number | undefined): void {
+  if (pid === undefined) return;
+  const script =
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; ` +
+    `do sleep 1; done; kill -9 ${pid} 2>/dev/null`;
+  spawn('sh', ['-c', script], { stdio: 'ignore', detached: true }).unref();
 }
