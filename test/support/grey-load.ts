@@ -4,13 +4,11 @@ import { filter } from 'rxjs/operators';
 import type { Lock, LockService } from '../../lib/index.js';
 import { type CriticalSection, now } from '../src/critical-section.recorder.js';
 
-/** What a load run saw: every critical section, and the slowest call and handoff. */
+/** What a load run saw: every critical section and call, and the slowest handoff. */
 export interface GreyLoad {
   sections: CriticalSection[];
-  /** Longest acquire+release of an uncontended key, from the call to the release resolving. */
-  longestCycleMs: number;
-  /** When the longest cycle started (`now()` clock). */
-  longestCycleAt: number;
+  /** Every acquire+release of an uncontended key: when it started (`now()`) and how long it took. */
+  cycles: { at: number; ms: number }[];
   /** Longest time from one replica's release starting to the waiting replica holding the lock. */
   longestHandoffMs: number;
   handoffs: number;
@@ -31,8 +29,7 @@ export async function runGreyLoad(
 ): Promise<GreyLoad> {
   const load: GreyLoad = {
     sections: [],
-    longestCycleMs: 0,
-    longestCycleAt: 0,
+    cycles: [],
     longestHandoffMs: 0,
     handoffs: 0,
     errors: [],
@@ -53,10 +50,7 @@ export async function runGreyLoad(
         const lock = await locks.acquire(key);
         await section(lock, key);
         await lock.release();
-        if (now() - started > load.longestCycleMs) {
-          load.longestCycleMs = now() - started;
-          load.longestCycleAt = started;
-        }
+        load.cycles.push({ at: started, ms: now() - started });
       } catch (error) {
         load.errors.push(`${key}: ${(error as Error).message}`);
       }
@@ -91,4 +85,9 @@ export async function runGreyLoad(
   };
   await Promise.all([cycle(a, 'a-own'), cycle(b, 'b-own'), handoff()]);
   return load;
+}
+
+/** The longest cycle that started within [from, to). */
+export function longestCycle(load: GreyLoad, from: number, to: number): number {
+  return Math.max(0, ...load.cycles.filter((c) => c.at >= from && c.at < to).map((c) => c.ms));
 }

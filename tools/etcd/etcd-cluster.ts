@@ -68,3 +68,20 @@ export async function findLeader(members: readonly EtcdMember[]): Promise<EtcdMe
   }
   throw new Error('no member reports itself as leader');
 }
+
+/** Hands leadership to `target` unless it leads already; resolves once it does. */
+export async function moveLeader(
+  members: readonly EtcdMember[],
+  target: EtcdMember,
+): Promise<void> {
+  const leader = await findLeader(members);
+  if (leader === target) return;
+  const client = new Etcd3({ hosts: leader.endpoint });
+  try {
+    const { members: list } = await client.cluster.memberList({});
+    const id = list.find((m) => m.name === target.config.name)!.ID;
+    await client.maintenance.moveLeader({ targetID: id });
+  } finally {
+    client.close();
+  }
+}

@@ -34,7 +34,9 @@ export function canPartition(): boolean {
  * Members m0 and m1 listen on the host end of a veth pair, m2 in a namespace on the other end;
  * the addresses are a /30 of our own on that link, reachable from nowhere else.
  */
-export async function startPartitionableCluster(): Promise<PartitionableCluster> {
+export async function startPartitionableCluster(
+  extraArgs: string[] = [],
+): Promise<PartitionableCluster> {
   const id = randomInt(1, 250);
   const ns = `nel-${process.pid}-${id}`;
   const [outer, inner] = [`nelo${id}`, `neli${id}`];
@@ -78,6 +80,7 @@ export async function startPartitionableCluster(): Promise<PartitionableCluster>
         metricsPort: p.metrics,
         dataDir: join(root, `m${i}`),
         initialCluster,
+        extraArgs,
       }),
   );
   const stop = async () => {
