@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { Etcd3 } from 'etcd3';
 import {
   ETCD_LOCK_BACKEND,
   ETCD_LOCK_CLIENT,
@@ -50,15 +51,20 @@ type ParsedOptions = ReturnType<typeof parseModuleOptions>;
     },
     {
       provide: ETCD_LOCK_BACKEND,
-      useFactory: (settings: ResolvedLockSettings, connection: ResolvedConnection) => {
+      useFactory: (
+        settings: ResolvedLockSettings,
+        connection: ResolvedConnection,
+        client: Etcd3,
+      ) => {
         const given = connection.client;
         // A client the user passed in is used as it is: its own pool picks the member.
         const members = given
           ? new EtcdMembers([{ host: 'the given client', client: given }])
           : createEtcdMembers(connection);
-        return new EtcdLockBackend(members, settings.prefix, connection.callTimeout, !given);
+        const { prefix } = settings;
+        return new EtcdLockBackend(members, client, prefix, connection.callTimeout, !given);
       },
-      inject: [ETCD_LOCK_SETTINGS, ETCD_LOCK_CONNECTION],
+      inject: [ETCD_LOCK_SETTINGS, ETCD_LOCK_CONNECTION, ETCD_LOCK_CLIENT],
     },
     LockService,
   ],

@@ -4,10 +4,9 @@ import { linkSignals } from '../lock/abort-signals.js';
 import { acquireWithin } from '../lock/acquire-within.js';
 import type { AcquireRequest } from '../lock/lock-backend.interface.js';
 import { classifyAcquireFailure } from './acquire-failure.js';
-import { EtcdLock } from './etcd-lock.js';
+import { EtcdLock, type EtcdLockContext } from './etcd-lock.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { EtcdMutex } from './etcd-mutex.js';
-import type { HeldKeyWatch } from './held-key.watch.js';
 import { SessionExpiredError } from './session-expired.error.js';
 import type { SessionPool } from './session-pool.js';
 import { isTransientEtcdError, withTransientRetry } from './transient-retry.js';
@@ -22,7 +21,7 @@ export class LockAcquirer {
     private readonly members: EtcdMembers,
     private readonly sessions: SessionPool,
     private readonly prefix: string,
-    private readonly heldKeys: HeldKeyWatch,
+    private readonly context: EtcdLockContext,
   ) {
     this.anchor = new WatchAnchor(`${prefix}\0watch-anchor`);
   }
@@ -83,7 +82,7 @@ export class LockAcquirer {
         }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
         const remove = (m: EtcdMutex) => this.removeKey(m, timing);
-        return new EtcdLock(key, mutex, remove, observer, this.heldKeys);
+        return new EtcdLock(key, mutex, remove, observer, this.context);
       } catch (error) {
         const sessionLost = session.signal.aborted;
         const failure = { error, enqueueInDoubt, sessionLost, callerStopped: signal.aborted };

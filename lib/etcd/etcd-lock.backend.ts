@@ -1,3 +1,4 @@
+import type { Etcd3 } from 'etcd3';
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import type { AcquireRequest, HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
 import { LockAcquirer } from './etcd-lock.acquirer.js';
@@ -16,6 +17,8 @@ export class EtcdLockBackend implements LockBackend {
 
   constructor(
     private readonly members: EtcdMembers,
+    /** The pooled client users' fenced writes (`lock.ifHeld()`) go through. */
+    private readonly client: Etcd3,
     prefix: string,
     /** How long one request to a member may go unanswered before the next member is tried. */
     answerTimeout: number,
@@ -24,7 +27,10 @@ export class EtcdLockBackend implements LockBackend {
   ) {
     this.pool = new SessionPool(members, answerTimeout);
     this.heldKeys = new HeldKeyWatch(members, prefix);
-    this.acquirer = new LockAcquirer(members, this.pool, prefix, this.heldKeys);
+    this.acquirer = new LockAcquirer(members, this.pool, prefix, {
+      heldKeys: this.heldKeys,
+      client,
+    });
     members.startHeartbeat(HEARTBEAT_MS);
   }
 
@@ -45,5 +51,6 @@ export class EtcdLockBackend implements LockBackend {
     await this.pool.closeAll(reason);
     this.heldKeys.close();
     this.members.close(this.ownsClients);
+    if (this.ownsClients) this.client.close();
   }
 }

@@ -1,17 +1,10 @@
 import { hostname } from 'node:os';
-import type { ComparatorBuilder, Etcd3, IKeyValue } from 'etcd3';
+import type { ComparatorBuilder, Etcd3 } from 'etcd3';
 import type { EtcdMembers } from './etcd-members.js';
 import type { LockSession } from './lock-session.js';
 import { isLeaseGone, SessionExpiredError } from './session-expired.error.js';
+import { type Predecessor, predecessorOf } from './queue-predecessor.js';
 import { waitForDelete } from './wait-for-delete.js';
-
-/** The key just ahead of ours, and whether it was also the head of the queue when read. */
-interface Predecessor {
-  key: Buffer;
-  /** Key names are reused, so an incarnation is a name plus its create revision. */
-  createRevision: string;
-  isHead: boolean;
-}
 
 const OWNER = `${hostname()}/${process.pid}`;
 
@@ -115,7 +108,7 @@ export class EtcdMutex {
   }
 
   /** A transaction guarded on still holding the lock (same key, same create revision). */
-  ifHeld(client: Etcd3 = this.members.current().client): ComparatorBuilder {
+  ifHeld(client: Etcd3): ComparatorBuilder {
     return client.if(this.ownKey, 'Create', '==', this.fencingToken.toString());
   }
 
@@ -151,12 +144,4 @@ export class EtcdMutex {
   private end(client: Etcd3, order: 'Ascend' | 'Descend') {
     return client.getAll().prefix(this.queuePrefix).sort('Create', order).limit(1);
   }
-}
-
-function predecessorOf(ahead: IKeyValue, head: IKeyValue): Predecessor {
-  return {
-    key: ahead.key,
-    createRevision: ahead.create_revision,
-    isHead: ahead.create_revision === head.create_revision,
-  };
 }

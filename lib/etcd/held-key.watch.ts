@@ -19,7 +19,8 @@ const RETRY_AFTER_MS = 500;
  * lock (deletes only); it follows the current member and resumes from the last revision seen.
  */
 export class HeldKeyWatch {
-  private readonly held = new Map<string, Set<WatchedKey>>();
+  /** One holder per key: a key name carries its lease and slot, and a slot has one user. */
+  private readonly held = new Map<string, WatchedKey>();
   private watcher: Watcher | undefined;
   /** Every event up to this revision has been seen. */
   private seen: bigint | undefined;
@@ -31,18 +32,14 @@ export class HeldKeyWatch {
   ) {}
 
   add(lock: WatchedKey): void {
-    let holders = this.held.get(lock.etcdKey);
-    if (!holders) this.held.set(lock.etcdKey, (holders = new Set()));
-    holders.add(lock);
+    this.held.set(lock.etcdKey, lock);
     // A delete between the acquisition and the watch is replayed from the lock's revision.
     this.seen ??= lock.fencingToken;
     if (!this.watcher) this.start();
   }
 
   remove(lock: WatchedKey): void {
-    const holders = this.held.get(lock.etcdKey);
-    holders?.delete(lock);
-    if (holders?.size === 0) this.held.delete(lock.etcdKey);
+    if (this.held.get(lock.etcdKey) === lock) this.held.delete(lock.etcdKey);
   }
 
   close(): void {
@@ -89,13 +86,12 @@ export class HeldKeyWatch {
   }
 
   private deleted(key: string, revision: bigint): void {
-    for (const lock of this.held.get(key) ?? []) {
-      if (lock.fencingToken < revision) {
-        lock.markLost(
-          `its key was deleted at revision ${revision} while held (by another client, ` +
-            'an operator, or the server revoking its lease)',
-        );
-      }
+    const lock = this.held.get(key);
+    if (lock && lock.fencingToken < revision) {
+      lock.markLost(
+        `its key was deleted at revision ${revision} while held (by another client, ` +
+          'an operator, or the server revoking its lease)',
+      );
     }
   }
 }
