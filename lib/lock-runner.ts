@@ -8,7 +8,8 @@ import type { ResolvedTimingOptions } from './interfaces/lock-options.interface.
 import { holdUntil } from './lock/hold-until.js';
 import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
 import { ReentrantLock } from './lock/reentrant-lock.js';
-import { SHUTTING_DOWN, ShutdownSignal } from './lock/shutdown.js';
+import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
+import { ShutdownSignal } from './lock/shutdown.js';
 import { type LockCall, withDefaults } from './options/lock-call.parser.js';
 
 /** What `LockService` does on every call: reentrancy, bookkeeping, holding, and shutdown. */

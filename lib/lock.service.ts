@@ -17,7 +17,7 @@ import type { LockEvent } from './interfaces/lock-event.interface.js';
 import type { AcquireOptions, WithLockCallOptions } from './interfaces/lock-options.interface.js';
 import type { LockStats } from './interfaces/lock-stats.interface.js';
 import type { LockBackend } from './lock/lock-backend.interface.js';
-import { SHUTTING_DOWN } from './lock/shutdown.js';
+import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
 import { LockRunner } from './lock-runner.js';
 import { type LockCall, parseLockCall } from './options/lock-call.parser.js';
 import { assertLockKey } from './options/option-validators.js';

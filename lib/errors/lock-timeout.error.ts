@@ -1,4 +1,5 @@
 import { EtcdLockError } from './etcd-lock.error.js';
+import { SHUTTING_DOWN } from './shutting-down.message.js';
 
 /**
  * Why a caller did not get a lock someone else held:
@@ -12,7 +13,7 @@ export type LockTimeoutKind = 'timeout' | 'aborted' | 'shutdown' | 'busy';
 const WHY: Record<LockTimeoutKind, string> = {
   timeout: 'waitTimeout elapsed',
   aborted: 'aborted by signal',
-  shutdown: 'the application is shutting down',
+  shutdown: SHUTTING_DOWN,
   busy: 'held by another owner, and not waiting',
 };
 

@@ -1,5 +1,5 @@
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
-import { SHUTTING_DOWN } from '../lock/shutdown.js';
+import { SHUTTING_DOWN } from '../errors/shutting-down.message.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { LockSession } from './lock-session.js';
 

@@ -1,5 +1,4 @@
-/** Said by every error and loss that the application's shutdown causes. */
-export const SHUTTING_DOWN = 'the application is shutting down';
+import { SHUTTING_DOWN } from '../errors/shutting-down.message.js';
 
 /** The abort reason of the shutdown signal, so waiters can tell it from a caller's abort. */
 export class ShutdownSignal extends Error {
