@@ -22,7 +22,9 @@ export interface EtcdConnectionOptions {
    * How long one etcd member may leave a request (or a lease renewal) unanswered, in
    * milliseconds, before the lock skips that member for a few seconds and asks the next one.
    * A frozen or partitioned member costs a call at most this much. Each retry gets it anew.
-   * @default 1000
+   * With a single member (or `client`) there is no other member to ask, so the default is
+   * longer: a short deadline would only turn a slow disk into errors.
+   * @default 1000 with several hosts, 5000 with one
    */
   callTimeout?: number;
 }

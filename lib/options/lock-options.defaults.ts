@@ -10,7 +10,10 @@ export const LOCK_DEFAULTS: ResolvedTimingOptions = {
 /** Every lock name is stored under it: `<prefix><name>/`. */
 export const DEFAULT_PREFIX = 'nestjs-lock/';
 export const DEFAULT_HOST = '127.0.0.1:2379';
+/** With several members a silent one is left after this long; the next member answers instead. */
 export const DEFAULT_CALL_TIMEOUT = 1_000;
+/** With one member (or a client of the user's) there is nowhere to go: waiting is the better bet. */
+export const DEFAULT_CALL_TIMEOUT_ONE_MEMBER = 5_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
 export const DEFAULT_LOG_LEVEL = 'lost';
 export const DEFAULT_TELEMETRY = true;

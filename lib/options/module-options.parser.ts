@@ -7,6 +7,7 @@ import type {
 import { TIMING_KEYS, parseTimingOverrides, withDefaults } from './lock-call.parser.js';
 import {
   DEFAULT_CALL_TIMEOUT,
+  DEFAULT_CALL_TIMEOUT_ONE_MEMBER,
   DEFAULT_HOST,
   DEFAULT_LOG_LEVEL,
   DEFAULT_PREFIX,
@@ -67,12 +68,15 @@ function parseSettings(options: EtcdLockModuleOptions): ResolvedLockSettings {
 }
 
 function parseConnection(options: EtcdLockModuleOptions): ResolvedConnection {
+  const hosts = parseHosts(options.hosts);
+  const several = hosts.length > 1 && !options.client;
+  const fallback = several ? DEFAULT_CALL_TIMEOUT : DEFAULT_CALL_TIMEOUT_ONE_MEMBER;
   return {
-    hosts: parseHosts(options.hosts),
+    hosts,
     auth: options.auth,
     credentials: options.credentials,
     client: options.client,
-    callTimeout: assertMilliseconds(options.callTimeout ?? DEFAULT_CALL_TIMEOUT, 'callTimeout'),
+    callTimeout: assertMilliseconds(options.callTimeout ?? fallback, 'callTimeout'),
   };
 }
 

@@ -17,7 +17,7 @@ describe('parsing module options', () => {
   it('splits connection settings from lock settings, with every default filled in', () => {
     delete process.env.ETCD_HOSTS;
     const { connection, settings } = parseModuleOptions({ ttl: 4, isGlobal: false });
-    expect(connection).toMatchObject({ hosts: ['127.0.0.1:2379'], callTimeout: 1000 });
+    expect(connection).toMatchObject({ hosts: ['127.0.0.1:2379'], callTimeout: 5000 });
     expect(settings).toEqual({
       prefix: 'nestjs-lock/',
       shutdownTimeout: 10_000,
@@ -25,6 +25,12 @@ describe('parsing module options', () => {
       telemetry: true,
       defaults: { ...LOCK_DEFAULTS, ttl: 4 },
     });
+  });
+
+  it('gives a silent member 1 s when there is another to ask, and a lone member 5 s', () => {
+    expect(parseModuleOptions({ hosts: 'a:1,b:1' }).connection.callTimeout).toBe(1000);
+    expect(parseModuleOptions({ hosts: 'a:1' }).connection.callTimeout).toBe(5000);
+    expect(parseModuleOptions({ hosts: 'a:1', callTimeout: 300 }).connection.callTimeout).toBe(300);
   });
 
   it('rejects unknown keys and bad values by name', () => {
