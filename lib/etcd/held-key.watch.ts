@@ -22,7 +22,7 @@ export class HeldKeyWatch {
   /** One holder per key: a key name carries its lease and slot, and a slot has one user. */
   private readonly held = new Map<string, WatchedKey>();
   private watcher: Watcher | undefined;
-  /** Every event up to this revision has been seen. */
+  /** Every delete up to this revision has been seen. */
   private seen: bigint | undefined;
   private closed = false;
 
@@ -56,8 +56,8 @@ export class HeldKeyWatch {
     if (this.seen !== undefined) builder.startRevision(String(this.seen + 1n));
     const { watcher, ready } = openWatch(builder);
     this.watcher = watcher;
-    watcher.on('data', (res) => this.saw(BigInt(res.header.revision)));
-    watcher.on('connected', (res) => this.saw(BigInt(res.header.revision)));
+    // Progress is counted from the events themselves: while a watch that starts in the past
+    // catches up, its headers already carry the current revision.
     watcher.on('delete', (kv) => this.deleted(kv.key.toString(), BigInt(kv.mod_revision)));
     ready.then(
       () =>
@@ -86,6 +86,7 @@ export class HeldKeyWatch {
   }
 
   private deleted(key: string, revision: bigint): void {
+    this.saw(revision);
     const lock = this.held.get(key);
     if (lock && lock.fencingToken < revision) {
       lock.markLost(
