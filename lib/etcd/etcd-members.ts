@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { Etcd3 } from 'etcd3';
+import { type Etcd3, GRPCDeadlineExceededError } from 'etcd3';
 import { isTransientEtcdError } from './transient-retry.js';
 
 /** One etcd endpoint and a client that talks to it alone. */
@@ -12,6 +12,8 @@ export interface EtcdMember {
 interface MemberState extends EtcdMember {
   /** Until then (performance clock) the member is skipped while another one is usable. */
   badUntil: number;
+  /** A status check of it is under way. */
+  checking: boolean;
   /** Aborts when the member is found silent, so work that waits on it moves elsewhere. */
   silenced: AbortController;
 }
@@ -33,7 +35,12 @@ export class EtcdMembers {
 
   constructor(members: readonly EtcdMember[]) {
     if (members.length === 0) throw new Error('no etcd members');
-    this.members = members.map((m) => ({ ...m, badUntil: 0, silenced: silencer() }));
+    this.members = members.map((m) => ({
+      ...m,
+      badUntil: 0,
+      checking: false,
+      silenced: silencer(),
+    }));
   }
 
   get size(): number {
@@ -76,10 +83,43 @@ export class EtcdMembers {
     }
   }
 
-  /** A member did not answer in time or refused: skip it, and move whatever waits on it. */
+  /**
+   * A request to `member` failed in transit: the next one goes to the next member. A refused
+   * connection means the member is down. A timeout may mean it is silent, or that the whole
+   * cluster is waiting for a new leader (then every member times out, and none is to blame):
+   * a status check, which a member answers without the leader, tells the two apart.
+   */
   failed(member: EtcdMember, error: unknown): void {
     if (!isTransientEtcdError(error) || this.members.length === 1) return;
     const state = this.state(member);
+    if (this.members[this.preferred] === state) {
+      this.preferred = (this.preferred + 1) % this.members.length;
+    }
+    if (error instanceof GRPCDeadlineExceededError) this.check(state);
+    else if (!answeredByServer(error)) this.silence(state, error);
+  }
+
+  /**
+   * Checks the current member's status every `intervalMs`. A watch stream gives no sign when
+   * its member freezes, so without this a waiter could wait for an event that never comes.
+   */
+  startHeartbeat(intervalMs: number): void {
+    if (this.members.length === 1 || this.heartbeat) return;
+    this.heartbeat = setInterval(() => this.check(this.state(this.current())), intervalMs);
+    this.heartbeat.unref();
+  }
+
+  private check(state: MemberState): void {
+    if (state.checking) return;
+    state.checking = true;
+    state.client.maintenance
+      .status()
+      .catch((error: unknown) => isTransientEtcdError(error) && this.silence(state, error))
+      .finally(() => (state.checking = false));
+  }
+
+  /** The member does not answer: skip it for a while, and move whatever waits on it. */
+  private silence(state: MemberState, error: unknown): void {
     state.badUntil = performance.now() + BAD_FOR_MS;
     const silenced = state.silenced;
     state.silenced = silencer();
@@ -87,23 +127,6 @@ export class EtcdMembers {
     if (this.members[this.preferred] === state) {
       this.preferred = (this.preferred + 1) % this.members.length;
     }
-  }
-
-  /**
-   * Asks the current member for its status every `intervalMs`. A watch stream gives no sign
-   * when its member freezes, so without this a waiter could wait for an event that never comes.
-   */
-  startHeartbeat(intervalMs: number): void {
-    if (this.members.length === 1 || this.heartbeat) return;
-    let inFlight = false;
-    this.heartbeat = setInterval(() => {
-      if (inFlight) return;
-      inFlight = true;
-      void this.run((client) => client.maintenance.status())
-        .catch(() => undefined)
-        .finally(() => (inFlight = false));
-    }, intervalMs);
-    this.heartbeat.unref();
   }
 
   /** Stops the heartbeat; closes the clients too if they are ours. */
@@ -116,6 +139,11 @@ export class EtcdMembers {
   private state(member: EtcdMember): MemberState {
     return this.members.find((m) => m.client === member.client)!;
   }
+}
+
+/** "etcdserver: no leader" and the like: the member is alive, the cluster is not ready. */
+function answeredByServer(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('etcdserver:');
 }
 
 function silencer(): AbortController {

@@ -101,6 +101,14 @@ export class LockSession {
     return true;
   }
 
+  /**
+   * A short TTL leaves room for few attempts between the scheduled renewal and the deadline:
+   * each attempt gets at most a sixth of the TTL, so at least three fit in what is left.
+   */
+  private get attemptTimeout(): number {
+    return Math.min(this.answerTimeout, (this.ttl * 1000) / 6);
+  }
+
   private scheduleRenewal(): void {
     this.renewal = setTimeout(() => void this.renew(), (this.ttl * 1000) / 3);
     this.renewal.unref();
@@ -112,7 +120,7 @@ export class LockSession {
       const member = this.members.current();
       const sentAt = performance.now();
       try {
-        const { TTL } = await keepAliveOnce(member.client, this.leaseId, this.answerTimeout);
+        const { TTL } = await keepAliveOnce(member.client, this.leaseId, this.attemptTimeout);
         if (Number(TTL) <= 0) return this.expire('etcd reports the lease as expired or revoked');
         this.deadline = Math.max(this.deadline, sentAt + Number(TTL) * 1000);
         return this.scheduleRenewal();

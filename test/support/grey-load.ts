@@ -12,8 +12,8 @@ export interface GreyLoad {
   /** Longest time from one replica's release starting to the waiting replica holding the lock. */
   longestHandoffMs: number;
   handoffs: number;
-  /** Calls that rejected (each is a failure of the scenario). */
-  errors: string[];
+  /** Calls that rejected, and when (`now()` clock). */
+  errors: { at: number; message: string }[];
 }
 
 /**
@@ -52,7 +52,7 @@ export async function runGreyLoad(
         await lock.release();
         load.cycles.push({ at: started, ms: now() - started });
       } catch (error) {
-        load.errors.push(`${key}: ${(error as Error).message}`);
+        load.errors.push({ at: now(), message: `${key}: ${(error as Error).message}` });
       }
       await sleep(20);
     }
@@ -75,7 +75,7 @@ export async function runGreyLoad(
         load.handoffs++;
         [holder, waiter] = [waiter, holder];
       } catch (error) {
-        load.errors.push(`hand: ${(error as Error).message}`);
+        load.errors.push({ at: now(), message: `hand: ${(error as Error).message}` });
         // Whoever holds nothing now starts the next round; a failed waiter leaves `held` as is.
         if (!held.held) held = await holder.acquire('hand').catch(() => undefined);
       }
@@ -87,7 +87,8 @@ export async function runGreyLoad(
   return load;
 }
 
-/** The longest cycle that started within [from, to). */
+/** The longest cycle that was under way at some moment within [from, to). */
 export function longestCycle(load: GreyLoad, from: number, to: number): number {
-  return Math.max(0, ...load.cycles.filter((c) => c.at >= from && c.at < to).map((c) => c.ms));
+  const overlapping = load.cycles.filter((c) => c.at < to && c.at + c.ms > from);
+  return Math.max(0, ...overlapping.map((c) => c.ms));
 }
