@@ -33,10 +33,20 @@ export async function startEtcdCluster(size = 3): Promise<EtcdCluster> {
         initialCluster,
       }),
   );
+  return launchCluster(members, root);
+}
+
+/** Starts `members` and waits until all are healthy; `stop()` also removes `root`, then `cleanup`. */
+export async function launchCluster(
+  members: EtcdMember[],
+  root: string,
+  cleanup: () => void = () => undefined,
+): Promise<EtcdCluster> {
   const stop = async () => {
     await Promise.all(members.map((m) => m.stop()));
     members.forEach((m) => m.dispose());
     rmSync(root, { recursive: true, force: true });
+    cleanup();
   };
   try {
     members.forEach((m) => m.spawn());

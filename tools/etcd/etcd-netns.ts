@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EtcdCluster, findLeader } from './etcd-cluster.js';
+import { type EtcdCluster, launchCluster } from './etcd-cluster.js';
 import { EtcdMember } from './etcd-member.js';
 import { freePort } from './free-port.js';
 
@@ -83,27 +83,7 @@ export async function startPartitionableCluster(
         extraArgs,
       }),
   );
-  const stop = async () => {
-    await Promise.all(members.map((m) => m.stop()));
-    members.forEach((m) => m.dispose());
-    rmSync(root, { recursive: true, force: true });
-    teardown();
-  };
-  try {
-    members.forEach((m) => m.spawn());
-    await Promise.all(members.map((m) => m.waitHealthy(30_000)));
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const cluster = await launchCluster(members, root, teardown);
   const link = (state: 'up' | 'down') => ip('netns', 'exec', ns, 'ip', 'link', 'set', inner, state);
-  return {
-    members,
-    hosts: members.map((m) => m.endpoint),
-    isolated: members[2]!,
-    cut: () => link('down'),
-    heal: () => link('up'),
-    leader: () => findLeader(members),
-    stop,
-  };
+  return { ...cluster, isolated: members[2]!, cut: () => link('down'), heal: () => link('up') };
 }
