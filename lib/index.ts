@@ -4,6 +4,12 @@ export { EtcdLockModule } from './etcd-lock.module.js';
 export { LockService } from './lock.service.js';
 /** Method decorator: holds the lock while a controller or provider method runs. */
 export { WithLock } from './decorators/with-lock.decorator.js';
+/** What `@WithLock` accepts (methods returning a Promise or an Observable) and returns. */
+export type {
+  LockableMethod,
+  SkippingWithLockDecorator,
+  WithLockDecorator,
+} from './interfaces/with-lock-decorator.interface.js';
 /** A lock name, or a function of the method's arguments that returns one. */
 export type { LockKey } from './decorators/lock-key.resolver.js';
 /** A held lock: fencing token, loss signal, guarded transactions, release. */

@@ -75,11 +75,11 @@ describe('@WithLock stacked with other method decorators', () => {
   class Stacked {
     @SetMetadata('custom', 'above')
     @WithLock('stacked-1')
-    above(): void {}
+    async above(): Promise<void> {}
 
     @WithLock('stacked-2')
     @SetMetadata('custom', 'below')
-    below(): void {}
+    async below(): Promise<void> {}
   }
 
   it('keeps metadata set before and after it', () => {

@@ -1,27 +1,40 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
+import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
 import type { WithLockOptions } from '../interfaces/lock-options.interface.js';
+import type {
+  SkippingWithLockDecorator,
+  WithLockDecorator,
+} from '../interfaces/with-lock-decorator.interface.js';
 import { LockService, RUN_LOCKED } from '../lock.service.js';
 import { parseDecoratorOptions } from '../options/lock-call.parser.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
 import { assertLockKeyForm, type LockKey, resolveLockKey } from './lock-key.resolver.js';
+import { methodReturnKind } from './method-return.kind.js';
+import { lockAroundObservable } from './observable-lock.js';
 
 /** Where Nest injects each decorated instance's own `LockService` (one per application). */
 const LOCK_SERVICE = Symbol('nestjs-etcd-lock:LockService');
 
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
 /**
- * Holds the lock while the method runs, on controllers and plain providers alike.
- * `ttl` (seconds) is the lease TTL; `retries` counts extra attempts after transient etcd errors.
- * The wrapped method always returns a Promise. Its own errors pass through unchanged.
+ * Holds the lock while the method runs, on controllers and plain providers alike: until its
+ * Promise settles, or from subscription until its Observable completes, errors or is
+ * unsubscribed. `ttl` (seconds) is the lease TTL; `retries` counts extra attempts after
+ * transient etcd errors. The method's own errors pass through unchanged.
  */
-export function WithLock(key: LockKey, ttl?: number, retries?: number): MethodDecorator;
-export function WithLock(key: LockKey, options?: WithLockOptions): MethodDecorator;
+export function WithLock(key: LockKey, ttl?: number, retries?: number): WithLockDecorator;
+export function WithLock<const O extends WithLockOptions>(
+  key: LockKey,
+  options: O,
+): O extends { onLocked: 'skip' } ? SkippingWithLockDecorator : WithLockDecorator;
 export function WithLock(
   key: LockKey,
   ttlOrOptions?: number | WithLockOptions,
   retries?: number,
-): MethodDecorator {
+): WithLockDecorator {
   const lockKey = assertLockKeyForm(key);
   // Parsed once, here; unset timing options follow the module defaults at call time.
   const call = parseDecoratorOptions(ttlOrOptions, retries);
@@ -29,25 +42,64 @@ export function WithLock(
     const original: unknown = descriptor.value;
     const className = target.constructor.name;
     const method = String(propertyKey);
+    const where = `${className}.${method}`;
     if (typeof original !== 'function') {
-      throw new InvalidLockArgumentError(
-        '@WithLock target',
-        `${className}.${method} is not a method`,
-      );
+      throw new InvalidLockArgumentError('@WithLock target', `${where} is not a method`);
     }
+    const kind = methodReturnKind(target, propertyKey, original as Method, where);
     Inject(LockService)(target, LOCK_SERVICE);
-    const wrapped = {
-      async [method](this: { [LOCK_SERVICE]?: LockService }, ...args: unknown[]) {
-        const service = this?.[LOCK_SERVICE];
-        if (typeof service?.[RUN_LOCKED] !== 'function') {
-          throw new LockModuleMissingError(className, method);
-        }
-        const name = resolveLockKey(lockKey, this, args);
-        return service[RUN_LOCKED](name, () => original.apply(this, args), call);
-      },
-    }[method]!;
+    const serviceOf = (self: { [LOCK_SERVICE]?: LockService }): LockService => {
+      const service = self?.[LOCK_SERVICE];
+      if (typeof service?.[RUN_LOCKED] !== 'function') {
+        throw new LockModuleMissingError(className, method);
+      }
+      return service;
+    };
+    const wrapped =
+      kind === 'observable'
+        ? {
+            [method](this: { [LOCK_SERVICE]?: LockService }, ...args: unknown[]) {
+              const service = serviceOf(this);
+              const name = resolveLockKey(lockKey, this, args);
+              return lockAroundObservable(
+                (body, signal) => service[RUN_LOCKED](name, body, { ...call, signal }),
+                () => (original as Method).apply(this, args) as Observable<unknown>,
+              );
+            },
+          }[method]!
+        : {
+            async [method](this: { [LOCK_SERVICE]?: LockService }, ...args: unknown[]) {
+              const service = serviceOf(this);
+              const name = resolveLockKey(lockKey, this, args);
+              const body = () => (original as Method).apply(this, args);
+              return service[RUN_LOCKED](
+                name,
+                kind === 'promise' ? body : () => settleUndeclared(body(), where),
+                call,
+              );
+            },
+          }[method]!;
     copyMethodMetadata(original, wrapped);
     descriptor.value = wrapped as typeof descriptor.value;
-    return descriptor;
   };
+}
+
+const warned = new Set<string>();
+
+/**
+ * A method without a declared return type that returned an Observable: the caller already has
+ * a Promise, so the lock is held until the Observable completes and the Promise gets its last
+ * value. Nest responds the same; declaring `Observable<…>` keeps it an Observable.
+ */
+function settleUndeclared(result: unknown, where: string): unknown {
+  if (!isObservable(result)) return result;
+  if (!warned.has(where)) {
+    warned.add(where);
+    new Logger('EtcdLock').warn(
+      `@WithLock on ${where}: it returned an Observable, so the lock is held until it ` +
+        'completes and the method returns a Promise of its last value. To keep an Observable, ' +
+        "declare the return type Observable<…> with rxjs' Observable imported as a value.",
+    );
+  }
+  return lastValueFrom(result, { defaultValue: undefined });
 }

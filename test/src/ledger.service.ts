@@ -40,7 +40,7 @@ export class LedgerService {
   }
 
   @WithLock('nightly-job', { onLocked: 'skip' })
-  async nightlyJob(): Promise<string> {
+  async nightlyJob(): Promise<string | undefined> {
     return 'ran';
   }
 

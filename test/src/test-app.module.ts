@@ -3,6 +3,7 @@ import { EtcdLockModule, type EtcdLockModuleOptions } from '../../lib/index.js';
 import { CartController, CartService } from './cart.controller.js';
 import { CounterStore } from './counter.store.js';
 import { CriticalSectionRecorder } from './critical-section.recorder.js';
+import { FeedController } from './feed.controller.js';
 import { LedgerService } from './ledger.service.js';
 import { StockController } from './stock.controller.js';
 
@@ -18,7 +19,7 @@ export class TestAppModule {
     return {
       module: TestAppModule,
       imports: [lockModule],
-      controllers: [StockController, CartController],
+      controllers: [StockController, CartController, FeedController],
       providers: [CounterStore, CriticalSectionRecorder, LedgerService, CartService],
     };
   }
