@@ -1,20 +1,25 @@
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { LockContext } from './context/lock-context.js';
+import { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
 import { LockAcquireError } from './errors/lock-acquire.error.js';
+import type { LockLostError } from './errors/lock-lost.error.js';
 import { LockTimeoutError } from './errors/lock-timeout.error.js';
-import type { LockTracker } from './events/lock-tracker.js';
+import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
+import type { HeldEntry, LockTracker } from './events/lock-tracker.js';
 import type { Lock } from './interfaces/lock.interface.js';
 import type { ResolvedTimingOptions } from './interfaces/lock-options.interface.js';
 import { holdUntil } from './lock/hold-until.js';
 import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
 import { ReentrantLock } from './lock/reentrant-lock.js';
-import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
+import { RunningWork } from './lock/running-work.js';
 import { ShutdownSignal } from './lock/shutdown.js';
 import { type LockCall, withDefaults } from './options/lock-call.parser.js';
 
 /** What `LockService` does on every call: reentrancy, bookkeeping, holding, and shutdown. */
 export class LockRunner {
   private readonly shutdown = new AbortController();
+  private readonly work = new RunningWork();
 
   constructor(
     private readonly backend: LockBackend,
@@ -28,14 +33,24 @@ export class LockRunner {
 
   /** New acquisitions fail from now on; waiters stop waiting; held-at-least locks go. */
   stop(): void {
-    this.shutdown.abort(new ShutdownSignal());
+    if (!this.shutdown.signal.aborted) this.shutdown.abort(new ShutdownSignal());
+  }
+
+  /** Gives running `withLock` bodies up to `timeoutMs`; says why each lock left is held. */
+  async drain(timeoutMs: number): Promise<string[]> {
+    await this.work.drain(timeoutMs);
+    return this.tracker.heldEntries().map((entry) => this.leftOver(entry, timeoutMs));
   }
 
   /** Takes the lock `name` (already validated) as `call` says; `null` when skipped. */
-  async take(name: string, call: LockCall): Promise<Lock | null> {
+  async take(name: string, call: LockCall, site?: HeldEntry['site']): Promise<Lock | null> {
     const outer = this.context.find(name);
     if (outer) return new ReentrantLock(outer);
     const timing = withDefaults(call.timing, this.defaults);
+    if (call.holdAtLeast > timing.maxHold) {
+      const why = `${call.holdAtLeast} ms is longer than maxHold (${timing.maxHold} ms)`;
+      throw new InvalidLockArgumentError('holdAtLeast', why);
+    }
     const acquisition = this.tracker.begin(name);
     try {
       if (this.shutdown.signal.aborted) {
@@ -53,7 +68,10 @@ export class LockRunner {
       });
       if (lock === null && onLocked !== 'skip') throw new LockTimeoutError(name, 0, 'busy');
       if (lock === null) this.tracker.skipped(acquisition);
-      else this.tracker.acquired(acquisition, lock);
+      else {
+        this.tracker.acquired(acquisition, lock, site);
+        lock.limitHold(timing.maxHold);
+      }
       return lock;
     } catch (error) {
       this.tracker.failed(acquisition, error);
@@ -61,30 +79,55 @@ export class LockRunner {
     }
   }
 
-  /** Runs `fn` under a lock `take` returned; releases it; a lost lock wins over the result. */
+  /**
+   * Runs `fn` under a lock `take` returned and releases it. A loss rejects at once, without
+   * waiting for `fn` (which cannot be stopped) or for the release: once the lock is gone,
+   * deleting its key is best effort and happens in the background.
+   */
   async run<T>(lock: Lock, fn: (lock: Lock) => T | Promise<T>, holdAtLeast: number): Promise<T> {
     if (lock.reentrant) return fn(lock);
     const held = lock as HeldLock;
-    let result: T;
+    this.work.start(held);
+    let outcome: { value: T } | { lost: LockLostError };
     try {
-      result = await this.context.run(held, () => fn(held));
+      const body = this.context.run(held, () => fn(held));
+      outcome = await Promise.race([
+        Promise.resolve(body).then((value) => ({ value })),
+        held.whenLost().then((lost) => ({ lost })),
+      ]);
     } catch (error) {
-      await this.release(held, holdAtLeast);
+      await this.finish(held, holdAtLeast);
       throw error;
     }
-    const lost = held.lostError();
-    await this.release(held, holdAtLeast);
+    const lost = 'lost' in outcome ? outcome.lost : held.lostError();
+    await this.finish(held, holdAtLeast);
     if (lost) throw lost;
-    return result;
+    return (outcome as { value: T }).value;
   }
 
-  /** With `holdAtLeast`, the caller gets its result now and the lock goes when the time is up. */
-  private async release(lock: HeldLock, holdAtLeast: number): Promise<void> {
-    const since = holdAtLeast > 0 ? this.tracker.acquiredAt(lock) : undefined;
-    if (since === undefined) return lock.release();
-    // Still counted as held, so shutdown drains it; shutdown also ends the hold early.
-    void holdUntil(since + holdAtLeast, [lock.signal, this.shutdown.signal]).then(() =>
-      lock.release(),
-    );
+  /** Releases now, or when `holdAtLeast` is up; a lost lock goes in the background. */
+  private async finish(lock: HeldLock, holdAtLeast: number): Promise<void> {
+    const since = this.tracker.acquiredAt(lock);
+    if (lock.lostError() || since === undefined) {
+      this.work.end(lock);
+      void lock.release(); // never rejects: a failed delete drops the lease instead
+    } else if (holdAtLeast > 0) {
+      // The caller gets its result now; shutdown waits for the hold, and also ends it early.
+      void holdUntil(since + holdAtLeast, [lock.signal, this.shutdown.signal])
+        .then(() => lock.release())
+        .finally(() => this.work.end(lock));
+    } else {
+      await lock.release();
+      this.work.end(lock);
+    }
+  }
+
+  private leftOver({ lock, since, site }: HeldEntry, timeoutMs: number): string {
+    const heldFor = `held for ${((performance.now() - since) / 1000).toFixed(1)} s`;
+    if (this.work.has(lock)) {
+      return `Lock "${lock.key}": its withLock work was still running after shutdownTimeout (${timeoutMs} ms), ${heldFor}`;
+    }
+    const at = site?.stack?.split('\n')[1]?.trim().replace(/^at /, '') ?? 'an unknown call site';
+    return `Lock "${lock.key}" was never released: ${heldFor}, acquired at ${at}. Shutdown does not wait for it`;
   }
 }

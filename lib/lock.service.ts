@@ -2,6 +2,7 @@ import {
   type BeforeApplicationShutdown,
   Inject,
   Injectable,
+  Logger,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -32,6 +33,7 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
   private readonly context = new LockContext();
   private readonly runner: LockRunner;
   private readonly subscriptions: (Subscription | undefined)[] = [];
+  private readonly logger = new Logger('EtcdLock');
   /** Every acquisition, wait, release and loss in this process, as it happens. */
   readonly events$: Observable<LockEvent> = this.tracker.events$;
 
@@ -49,13 +51,15 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
 
   /** Waits in line for the lock. Rejects with `LockTimeoutError` after `waitTimeout` or on `signal`. */
   async acquire(key: string, options?: AcquireOptions): Promise<Lock> {
-    const lock = await this.runner.take(assertLockKey(key), parseLockCall(options, 'acquire'));
+    const call = parseLockCall(options, 'acquire');
+    const lock = await this.runner.take(assertLockKey(key), call, callSite(this.acquire));
     return lock!;
   }
 
   /** Takes the lock if it is free right now; `null` if someone else holds it. Never waits. */
   async tryAcquire(key: string, options?: AcquireOptions): Promise<Lock | null> {
-    return this.runner.take(assertLockKey(key), parseLockCall(options, 'tryAcquire'));
+    const call = parseLockCall(options, 'tryAcquire');
+    return this.runner.take(assertLockKey(key), call, callSite(this.tryAcquire));
   }
 
   /** Runs `fn` holding the lock and always releases it. Errors from `fn` pass through untouched. */
@@ -105,10 +109,16 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
     return lock === null ? undefined : this.runner.run(lock, fn, call.holdAtLeast);
   }
 
-  /** Stops new acquisitions and lets held locks finish, up to `shutdownTimeout`. */
+  /**
+   * Stops new acquisitions and lets running `withLock`/`@WithLock` bodies finish, up to
+   * `shutdownTimeout`. Locks from `acquire()` are their caller's to release: shutdown does not
+   * wait for them, and names each one left with where it was acquired.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.runner.stop();
-    await this.tracker.drain(this.settings.shutdownTimeout);
+    const leftOver = await this.runner.drain(this.settings.shutdownTimeout);
+    if (this.settings.log === 'none') return;
+    for (const line of leftOver) this.logger.warn(`${line}; its lease is revoked now.`);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -117,4 +127,11 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
     for (const subscription of this.subscriptions) subscription?.unsubscribe();
     this.tracker.complete();
   }
+}
+
+/** Where `acquire()` was called from; V8 formats the stack only if it is read. */
+function callSite(api: (...args: never[]) => unknown): { stack?: string } {
+  const site: { stack?: string } = {};
+  Error.captureStackTrace(site, api);
+  return site;
 }

@@ -41,11 +41,24 @@ describe('losing a lock is never silent', () => {
     await expect(outcome).rejects.toBeInstanceOf(LockLostError);
   });
 
-  it('still passes the callback error through when the lock was also lost', async () => {
-    const mine = new Error('mine');
-    const outcome = fx.locks.withLock('outlived-throws', async (lock) => {
+  it('rejects withLock at once when the lock is lost, without waiting for the callback', async () => {
+    let finishBody!: () => void;
+    const bodyMayFinish = new Promise<void>((resolve) => (finishBody = resolve));
+    let bodyFinished = false;
+    const outcome = fx.locks.withLock('lost-while-running', async (lock) => {
       await revokeLeaseOf(fx.etcd, lock);
-      await aborted(lock.signal);
+      await bodyMayFinish;
+      bodyFinished = true;
+      throw new Error('thrown after the loss was reported: nobody is listening any more');
+    });
+    await expect(outcome).rejects.toBeInstanceOf(LockLostError);
+    expect(bodyFinished).toBe(false);
+    finishBody();
+  });
+
+  it("passes the callback's own error through when it throws before the loss is noticed", async () => {
+    const mine = new Error('mine');
+    const outcome = fx.locks.withLock('outlived-throws', async () => {
       throw mine;
     });
     await expect(outcome).rejects.toBe(mine);

@@ -1,21 +1,8 @@
-import type { LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
 import { type LockLogLevel, LockService } from '../lib/index.js';
 import { EtcdLockTestingModule, InMemoryLockBackend } from '../lib/testing/index.js';
-
-/** Collects what reaches Nest's logger from the lock module. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log(): void {}
-  error(): void {}
-  warn(message: string, context?: string): void {
-    if (context === 'EtcdLock') this.lines.push(`warn ${message}`);
-  }
-  debug(message: string, context?: string): void {
-    if (context === 'EtcdLock') this.lines.push(`debug ${message}`);
-  }
-}
+import { CapturingLogger } from './support/capturing-logger.js';
 
 async function logsOf(log: LockLogLevel | undefined): Promise<string[]> {
   const logger = new CapturingLogger();

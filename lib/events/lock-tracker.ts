@@ -12,13 +12,21 @@ export interface Acquisition {
   queued: boolean;
 }
 
+/** A held lock as the tracker knows it: since when, and where `acquire()` was called. */
+export interface HeldEntry {
+  readonly lock: HeldLock;
+  /** performance clock */
+  readonly since: number;
+  /** Its stack is formatted only when read: capturing one costs about a microsecond. */
+  readonly site?: { stack?: string };
+}
+
 /** Counts held locks and waiters and turns what happens to them into `LockEvent`s. */
 export class LockTracker implements LockObserver {
   private readonly subject = new Subject<LockEvent>();
   readonly events$: Observable<LockEvent> = this.subject.asObservable();
-  /** Held locks and when each was acquired. */
-  private readonly held = new Map<HeldLock, number>();
-  private idle: (() => void) | undefined;
+  /** Held locks, when each was acquired and from where. */
+  private readonly held = new Map<HeldLock, HeldEntry>();
   private pending = 0;
 
   get heldCount(): number {
@@ -40,10 +48,10 @@ export class LockTracker implements LockObserver {
     this.subject.next({ type: 'queued', key: acquisition.key });
   }
 
-  acquired(acquisition: Acquisition, lock: HeldLock): void {
+  acquired(acquisition: Acquisition, lock: HeldLock, site?: HeldEntry['site']): void {
     this.pending--;
     const now = performance.now();
-    this.held.set(lock, now);
+    this.held.set(lock, { lock, since: now, site });
     const waitedMs = now - acquisition.startedAt;
     this.emitWaited(acquisition, waitedMs, true);
     const { key, queued } = acquisition;
@@ -67,7 +75,12 @@ export class LockTracker implements LockObserver {
 
   /** When `lock` was acquired (performance clock), if it is still held. */
   acquiredAt(lock: HeldLock): number | undefined {
-    return this.held.get(lock);
+    return this.held.get(lock)?.since;
+  }
+
+  /** Every lock held now. */
+  heldEntries(): HeldEntry[] {
+    return [...this.held.values()];
   }
 
   released(lock: HeldLock): void {
@@ -83,30 +96,15 @@ export class LockTracker implements LockObserver {
     this.subject.next({ type: 'lost', key, fencingToken, heldMs, error });
   }
 
-  /** Resolves when no lock is held any more, or after `timeoutMs`, whichever is first. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    if (this.held.size === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const empty = new Promise<boolean>((resolve) => (this.idle = () => resolve(true)));
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
-    try {
-      return await Promise.race([empty, late]);
-    } finally {
-      clearTimeout(timer);
-      this.idle = undefined;
-    }
-  }
-
   complete(): void {
     this.subject.complete();
   }
 
   private untrack(lock: HeldLock): number | undefined {
-    const since = this.held.get(lock);
-    if (since === undefined) return undefined;
+    const entry = this.held.get(lock);
+    if (entry === undefined) return undefined;
     this.held.delete(lock);
-    if (this.held.size === 0) this.idle?.();
-    return performance.now() - since;
+    return performance.now() - entry.since;
   }
 
   private emitWaited(acquisition: Acquisition, waitedMs: number, acquired: boolean): void {

@@ -26,6 +26,15 @@ export interface LockTimingOptions {
    * @default 30000
    */
   waitTimeout?: number;
+  /**
+   * The longest a lock may be held, in milliseconds, however the work is going. After it the
+   * lock is let go: its `signal` aborts with `LockLostError` (reason: held longer than
+   * maxHold), `withLock` and `@WithLock` reject with that error, and the next waiter gets in.
+   * For a method that hangs. Off by default: no value suits both a seat reservation and a
+   * migration, so set it for your work, module-wide or per call. Must be at least `holdAtLeast`.
+   * @default Infinity
+   */
+  maxHold?: number;
 }
 
 export interface AcquireOptions extends LockTimingOptions {

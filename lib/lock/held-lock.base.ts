@@ -12,6 +12,10 @@ export abstract class HeldLockBase implements HeldLock {
   private controller: AbortController | undefined;
   private lost: LockLostError | undefined;
   private released: Promise<void> | undefined;
+  /** Created on first use of `whenLost()`: only `withLock` bodies race against the loss. */
+  private lostNotice:
+    { promise: Promise<LockLostError>; resolve(e: LockLostError): void } | undefined;
+  private maxHoldTimer: NodeJS.Timeout | undefined;
 
   protected constructor(
     readonly key: string,
@@ -38,8 +42,10 @@ export abstract class HeldLockBase implements HeldLock {
   markLost(reason: string, cause?: unknown): void {
     if (this.lost || this.released) return;
     this.lost = new LockLostError(this.key, reason, { cause });
+    clearTimeout(this.maxHoldTimer);
     this.onLost();
     this.controller?.abort(this.lost);
+    this.lostNotice?.resolve(this.lost);
     this.observer.lost(this, this.lost);
   }
 
@@ -49,6 +55,25 @@ export abstract class HeldLockBase implements HeldLock {
     if (this.released !== undefined) return undefined;
     const reason = this.lostBeforeNotice();
     return reason === undefined ? undefined : new LockLostError(this.key, reason);
+  }
+
+  whenLost(): Promise<LockLostError> {
+    if (!this.lostNotice) {
+      let resolve!: (e: LockLostError) => void;
+      const promise = new Promise<LockLostError>((r) => (resolve = r));
+      this.lostNotice = { promise, resolve };
+      if (this.lost) resolve(this.lost);
+    }
+    return this.lostNotice.promise;
+  }
+
+  limitHold(ms: number): void {
+    if (!Number.isFinite(ms) || this.released || this.lost) return;
+    this.maxHoldTimer = setTimeout(() => {
+      this.markLost(`held longer than maxHold (${ms} ms)`);
+      void this.release(); // never rejects: a failed delete drops the lease instead
+    }, ms);
+    this.maxHoldTimer.unref();
   }
 
   release(): Promise<void> {
@@ -61,6 +86,7 @@ export abstract class HeldLockBase implements HeldLock {
   }
 
   private async finishRelease(): Promise<void> {
+    clearTimeout(this.maxHoldTimer);
     await this.removeEntry();
     this.observer.released(this);
   }

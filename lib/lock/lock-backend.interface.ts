@@ -9,6 +9,12 @@ export type AcquireMode = 'wait' | 'try';
 /** A lock as a backend hands it out: the service also needs to know whether it was lost. */
 export interface HeldLock extends Lock {
   lostError(): LockLostError | undefined;
+  /** Resolves with the loss as soon as it is noticed; never rejects. */
+  whenLost(): Promise<LockLostError>;
+  /** Treats the lock as lost and lets it go after `ms` (`Infinity`: never). */
+  limitHold(ms: number): void;
+  /** Records the loss (once) and tells the holder and the observer. */
+  markLost(reason: string, cause?: unknown): void;
 }
 
 /** Told what happens to a lock after it was handed out. Must not throw. */

@@ -7,6 +7,7 @@ import type {
 import { DEFAULT_HOLD_AT_LEAST, DEFAULT_ON_LOCKED } from './lock-options.defaults.js';
 import {
   assertKnownKeys,
+  assertMaxHold,
   assertMilliseconds,
   assertOneOf,
   assertPlainObject,
@@ -15,7 +16,7 @@ import {
   assertTtl,
 } from './option-validators.js';
 
-export const TIMING_KEYS = ['ttl', 'retries', 'retryDelay', 'waitTimeout'] as const;
+export const TIMING_KEYS = ['ttl', 'retries', 'retryDelay', 'waitTimeout', 'maxHold'] as const;
 const ON_LOCKED: readonly OnLocked[] = ['wait', 'throw', 'skip'];
 
 /** Where the options came from: each entry point accepts its own keys, and errors name it. */
@@ -62,6 +63,7 @@ export function parseTimingOverrides(options: Record<string, unknown>): LockTimi
   if (options.waitTimeout !== undefined) {
     timing.waitTimeout = assertMilliseconds(options.waitTimeout, 'waitTimeout', true);
   }
+  if (options.maxHold !== undefined) timing.maxHold = assertMaxHold(options.maxHold);
   return timing;
 }
 
@@ -75,6 +77,7 @@ export function withDefaults(
     retries: timing.retries ?? defaults.retries,
     retryDelay: timing.retryDelay ?? defaults.retryDelay,
     waitTimeout: timing.waitTimeout ?? defaults.waitTimeout,
+    maxHold: timing.maxHold ?? defaults.maxHold,
   };
 }
 

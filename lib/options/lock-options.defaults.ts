@@ -6,6 +6,8 @@ export const LOCK_DEFAULTS: ResolvedTimingOptions = {
   retries: 3,
   retryDelay: 100,
   waitTimeout: 30_000,
+  // Off: a hung method keeps its lock until the process dies, as before, unless you set it.
+  maxHold: Infinity,
 };
 /** Every lock name is stored under it: `<prefix><name>/`. */
 export const DEFAULT_PREFIX = 'nestjs-lock/';

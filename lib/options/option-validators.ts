@@ -61,6 +61,20 @@ export function assertMilliseconds(
   return value;
 }
 
+/** Timers take at most 2^31-1 ms; beyond that only `Infinity` (off) makes sense. */
+const LONGEST_TIMER = 2 ** 31 - 1;
+
+export function assertMaxHold(value: unknown): number {
+  const ms = assertMilliseconds(value, 'maxHold', true);
+  if (ms === 0 || (ms > LONGEST_TIMER && ms !== Infinity)) {
+    throw new InvalidLockArgumentError(
+      'maxHold',
+      `expected milliseconds between 1 and ${LONGEST_TIMER}, or Infinity (off), got ${ms}`,
+    );
+  }
+  return ms;
+}
+
 export function assertOneOf<T extends string>(
   value: unknown,
   allowed: readonly T[],
