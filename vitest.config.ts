@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^nestjs-etcd-lock\/testing$/, replacement: source('testing/index.ts') },
+      { find: /^nestjs-etcd-lock\/terminus$/, replacement: source('health/index.ts') },
       { find: /^nestjs-etcd-lock$/, replacement: source('index.ts') },
     ],
   },

@@ -54,6 +54,10 @@ export type { LockTimeoutKind } from './errors/lock-timeout.error.js';
 export { LockLostError } from './errors/lock-lost.error.js';
 /** etcd failed or was unreachable after every retry, or the application is shutting down. */
 export { LockAcquireError } from './errors/lock-acquire.error.js';
+/** A request to etcd failed: the member, the cause (`code`) and a hint. */
+export { EtcdRequestError } from './errors/etcd-request.error.js';
+/** The causes `EtcdRequestError.code` names. */
+export type { EtcdFailureCode } from './errors/etcd-request.error.js';
 /** A key, option or decorator argument is invalid; nothing reached etcd. */
 export { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
 /** A `@WithLock` method ran on an instance Nest did not create. */

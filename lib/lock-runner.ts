@@ -31,6 +31,10 @@ export class LockRunner {
     setMaxListeners(0, this.shutdown.signal);
   }
 
+  get stopped(): boolean {
+    return this.shutdown.signal.aborted;
+  }
+
   /** New acquisitions fail from now on; waiters stop waiting; held-at-least locks go. */
   stop(): void {
     if (!this.shutdown.signal.aborted) this.shutdown.abort(new ShutdownSignal());

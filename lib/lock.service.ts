@@ -3,6 +3,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -28,7 +29,9 @@ import { startLockTelemetry } from './telemetry/lock-telemetry.js';
 export const RUN_LOCKED = Symbol('nestjs-etcd-lock:runLocked');
 
 @Injectable()
-export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class LockService
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly tracker = new LockTracker();
   private readonly context = new LockContext();
   private readonly runner: LockRunner;
@@ -47,6 +50,16 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
 
   async onModuleInit(): Promise<void> {
     if (this.settings.telemetry) this.subscriptions.push(await startLockTelemetry(this.events$));
+  }
+
+  /** Says once, at start-up, if etcd cannot serve locks; the app starts anyway (etcd may come up). */
+  onApplicationBootstrap(): void {
+    if (this.settings.log === 'none') return;
+    this.ping().catch((error: unknown) => {
+      if (this.runner.stopped) return; // closed before etcd answered: nothing to report
+      const why = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`etcd cannot serve locks yet: ${why} Locks fail until it can.`);
+    });
   }
 
   /** Waits in line for the lock. Rejects with `LockTimeoutError` after `waitTimeout` or on `signal`. */
@@ -84,7 +97,10 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
     return { held, waiting, sessions: this.backend.sessions() };
   }
 
-  /** Resolves if etcd answers a request; rejects with the client's error otherwise. */
+  /**
+   * Resolves if etcd can serve locks now: reachable, with valid credentials and the right to
+   * read and write under the prefix. Rejects with `EtcdRequestError` (member, cause, hint).
+   */
   ping(): Promise<void> {
     return this.backend.ping();
   }

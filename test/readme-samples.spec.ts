@@ -3,10 +3,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { TracerService } from '@nestjs/observe';
+import { Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LockService } from '../lib/index.js';
+import { EtcdLockModule, LockService } from '../lib/index.js';
 import { EtcdLockTestingModule, InMemoryLockBackend } from '../lib/testing/index.js';
+import { etcdHosts, uniquePrefix } from './support/lock-app.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'build/readme-samples');
@@ -83,6 +86,27 @@ describe('README code samples', () => {
     expect(tracer.counter('etcd_lock.lost').getValue()).toBe(1);
     expect(tracer.gauge('etcd_lock.held').getValue()).toBe(0);
     await moduleRef.close();
+  });
+
+  it("the health recipe reports the app's own lock module, wherever its etcd is", async () => {
+    const [name] = [...files].find(([, code]) => code.includes('class HealthModule'))!;
+    const { HealthModule } = (await import(join(OUT, name))) as { HealthModule: Type };
+    @Module({
+      imports: [
+        EtcdLockModule.forRoot({ hosts: etcdHosts(), prefix: uniquePrefix('readme-health') }),
+        HealthModule,
+      ],
+    })
+    class AppModule {}
+    const app = await NestFactory.create(AppModule, { logger: false, abortOnError: false });
+    await app.listen(0, '127.0.0.1');
+    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const res = await fetch(`${url}/health`);
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      info: { 'etcd-lock': { status: 'up' } },
+    });
+    await app.close();
   });
 
   it('the unit-test sample runs and shows contention and loss without etcd', async () => {

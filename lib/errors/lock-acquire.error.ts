@@ -17,5 +17,6 @@ export class LockAcquireError extends EtcdLockError {
 }
 
 function describe(cause: unknown): string {
+  if (cause instanceof EtcdLockError) return cause.message; // ours already name the cause
   return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }

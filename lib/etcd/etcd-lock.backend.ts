@@ -2,6 +2,7 @@ import type { Etcd3 } from 'etcd3';
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import type { AcquireRequest, HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
 import { LockAcquirer } from './etcd-lock.acquirer.js';
+import { describeEtcdFailure, UNKNOWN_HOST } from './etcd-failure.diagnosis.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { HeldKeyWatch } from './held-key.watch.js';
 import { SessionPool } from './session-pool.js';
@@ -19,7 +20,7 @@ export class EtcdLockBackend implements LockBackend {
     private readonly members: EtcdMembers,
     /** The pooled client users' fenced writes (`lock.ifHeld()`) go through. */
     private readonly client: Etcd3,
-    prefix: string,
+    private readonly prefix: string,
     /** How long one request to a member may go unanswered before the next member is tried. */
     answerTimeout: number,
     /** False for a client the user passed in: the module never closes it. */
@@ -38,8 +39,20 @@ export class EtcdLockBackend implements LockBackend {
     return this.acquirer.acquire(request);
   }
 
+  /**
+   * What every lock needs, in one request: a reachable member with a leader, valid credentials,
+   * and the right to read and write under the prefix. etcd checks the permissions of every
+   * operation in a transaction, and the compare never holds, so nothing is written.
+   */
   async ping(): Promise<void> {
-    await this.members.run((client) => client.maintenance.status());
+    const probe = this.prefix;
+    try {
+      await this.members.run((client) =>
+        client.if(probe, 'Mod', '<', 0).then(client.put(probe).value('')).commit(),
+      );
+    } catch (error) {
+      throw describeEtcdFailure(error, UNKNOWN_HOST);
+    }
   }
 
   sessions(): SessionDiagnostics[] {

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { type Etcd3, GRPCDeadlineExceededError } from 'etcd3';
+import { recordFailedHost } from './etcd-failure.diagnosis.js';
 import { isTransientEtcdError } from './transient-retry.js';
 
 /** One etcd endpoint and a client that talks to it alone. */
@@ -78,6 +79,7 @@ export class EtcdMembers {
     try {
       return await request(member.client);
     } catch (error) {
+      recordFailedHost(error, member.host);
       this.failed(member, error);
       throw error;
     }

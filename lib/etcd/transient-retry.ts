@@ -9,6 +9,7 @@ import {
 import { isRecoverableError } from 'etcd3';
 import { EtcdLockError } from '../errors/etcd-lock.error.js';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
+import { describeEtcdFailure, UNKNOWN_HOST } from './etcd-failure.diagnosis.js';
 import { SessionExpiredError } from './session-expired.error.js';
 
 /** Unavailable, deadline, leader change, open circuit: worth another try. */
@@ -59,7 +60,7 @@ function asLockError(key: string, attempts: number, error: unknown, signal?: Abo
   if (signal?.aborted) return signal.reason;
   // Ours already say what happened; the acquirer restarts on SessionExpiredError itself.
   if (error instanceof EtcdLockError || error instanceof SessionExpiredError) return error;
-  return new LockAcquireError(key, attempts, { cause: error });
+  return new LockAcquireError(key, attempts, { cause: describeEtcdFailure(error, UNKNOWN_HOST) });
 }
 
 const policies = new Map<string, RetryPolicy>();

@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Optional } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Inject,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
 import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import { LOCK_EXCEPTION_FILTER_OPTIONS } from '../etcd-lock.constants.js';
@@ -16,6 +23,7 @@ import { parseLockExceptionFilterOptions } from './lock-exception-filter.options
 @Catch(LockTimeoutError, LockAcquireError)
 export class LockExceptionFilter implements ExceptionFilter<LockTimeoutError | LockAcquireError> {
   private readonly options: Required<LockExceptionFilterOptions>;
+  private readonly logger = new Logger('EtcdLock');
 
   constructor(
     @Optional() @Inject(LOCK_EXCEPTION_FILTER_OPTIONS) options?: LockExceptionFilterOptions,
@@ -28,10 +36,12 @@ export class LockExceptionFilter implements ExceptionFilter<LockTimeoutError | L
     if (host.getType() !== 'http') throw error;
     const locked = error instanceof LockTimeoutError;
     const statusCode = locked ? this.options.lockedStatus : this.options.unavailableStatus;
+    // etcd's own words (hosts, users, prefixes) go to the log, never to the client.
+    if (!locked) this.logger.warn(error.message);
     const body: LockErrorBody = {
       statusCode,
       error: locked ? 'Locked' : 'Service Unavailable',
-      message: error.message,
+      message: locked ? error.message : `Lock "${error.key}" is unavailable; try again later`,
       lock: error.key,
     };
     const response = host.switchToHttp().getResponse<HttpResponse>();

@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { TerminusModule } from '@nestjs/terminus';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EtcdLockHealthIndicator } from '../lib/health/index.js';
+import {
+  EtcdLockModule,
+  type EtcdLockModuleOptions,
+  EtcdRequestError,
+  LockAcquireError,
+  LockService,
+} from '../lib/index.js';
+import { type EtcdInstance, startEtcd } from '../tools/etcd/etcd-process.js';
+
+/** Health and ping must fail exactly when locks would: here etcd has authentication on. */
+describe('ping and health against an etcd with authentication', () => {
+  let etcd: EtcdInstance;
+  const apps: TestingModule[] = [];
+
+  beforeAll(async () => {
+    etcd = await startEtcd(); // its own etcd: auth on the shared one would break other tests
+    const ctl = (...args: string[]) =>
+      execFileSync(inject('etcdctl'), [`--endpoints=${etcd.endpoint}`, ...args], {
+        env: { ...process.env, ETCDCTL_API: '3' },
+        stdio: 'ignore',
+      });
+    ctl('user', 'add', 'root:root-pw');
+    ctl('user', 'grant-role', 'root', 'root');
+    ctl('role', 'add', 'reader');
+    ctl('role', 'grant-permission', 'reader', '--prefix=true', 'read', 'app/');
+    ctl('user', 'add', 'reader:r-pw');
+    ctl('user', 'grant-role', 'reader', 'reader');
+    ctl('role', 'add', 'writer');
+    ctl('role', 'grant-permission', 'writer', '--prefix=true', 'readwrite', 'app/');
+    ctl('user', 'add', 'writer:w-pw');
+    ctl('user', 'grant-role', 'writer', 'writer');
+    ctl('auth', 'enable');
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await etcd?.stop();
+  });
+
+  async function boot(options: Partial<EtcdLockModuleOptions>) {
+    const app = await Test.createTestingModule({
+      imports: [
+        EtcdLockModule.forRoot({
+          hosts: etcd.endpoint,
+          prefix: 'app/',
+          retries: 0,
+          log: 'none',
+          ...options,
+        }),
+        TerminusModule,
+      ],
+      providers: [EtcdLockHealthIndicator],
+    }).compile();
+    apps.push(app);
+    return {
+      locks: app.get(LockService),
+      health: () => app.get(EtcdLockHealthIndicator).isHealthy('etcd-lock', { timeout: 3000 }),
+    };
+  }
+
+  it('without credentials: ping says AUTH_FAILED, health is down, and acquire fails alike', async () => {
+    const { locks, health } = await boot({});
+    await expect(locks.ping()).rejects.toMatchObject({ code: 'AUTH_FAILED', host: etcd.endpoint });
+    await expect(locks.ping()).rejects.toThrow(/pass auth: \{ username, password \}/);
+    const status = await health();
+    expect(status['etcd-lock']).toMatchObject({ status: 'down' });
+    const acquired = await locks.acquire('job').catch((e: unknown) => e);
+    expect(acquired).toBeInstanceOf(LockAcquireError);
+    expect((acquired as Error).cause).toMatchObject({ code: 'AUTH_FAILED' });
+  });
+
+  it('with a role that may only read the prefix: ping says PERMISSION_DENIED, health is down', async () => {
+    const { locks, health } = await boot({ auth: { username: 'reader', password: 'r-pw' } });
+    const pinged = await locks.ping().catch((e: unknown) => e);
+    expect(pinged).toBeInstanceOf(EtcdRequestError);
+    expect(pinged).toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect((await health())['etcd-lock']).toMatchObject({ status: 'down' });
+    const acquired = await locks.acquire('job').catch((e: unknown) => e);
+    expect((acquired as Error).cause).toMatchObject({ code: 'PERMISSION_DENIED' });
+  });
+
+  it('with a role that may write the prefix: ping resolves, health is up, and locks work', async () => {
+    const { locks, health } = await boot({ auth: { username: 'writer', password: 'w-pw' } });
+    await expect(locks.ping()).resolves.toBeUndefined();
+    expect((await health())['etcd-lock']).toMatchObject({ status: 'up' });
+    const lock = await locks.acquire('job');
+    await lock.release();
+  });
+});
