@@ -1,6 +1,23 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { ETCD_LOCK_MODULE_OPTIONS } from './etcd-lock.constants.js';
+import {
+  type HttpErrorsOption,
+  lockExceptionFilterProviders,
+} from './http/lock-exception-filter.provider.js';
 import type { EtcdLockModuleOptions } from './interfaces/etcd-lock-module-options.interface.js';
+
+/** Given to `forRoot`/`forRootAsync` directly: they shape the module, not the locks. */
+export interface ModuleExtras {
+  /** Register `LockService` globally. @default true */
+  isGlobal?: boolean;
+  /**
+   * Map lock errors on HTTP routes app-wide: `LockTimeoutError` → 423, `LockAcquireError` →
+   * 503, with `Retry-After`. Pass `LockExceptionFilterOptions` to change the statuses, or
+   * `false` to let your own exception filters see them.
+   * @default true
+   */
+  httpErrors?: HttpErrorsOption;
+}
 
 export const {
   ConfigurableModuleClass: ConfigurableEtcdLockModule,
@@ -11,8 +28,12 @@ export const {
 })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createEtcdLockOptions')
-  .setExtras<{ isGlobal?: boolean }>({ isGlobal: true }, (definition, extras) => ({
+  .setExtras<ModuleExtras>({ isGlobal: true, httpErrors: true }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
+    providers: [
+      ...(definition.providers ?? []),
+      ...lockExceptionFilterProviders(extras.httpErrors),
+    ],
   }))
   .build();

@@ -58,6 +58,8 @@ export { LockAcquireError } from './errors/lock-acquire.error.js';
 export { EtcdRequestError } from './errors/etcd-request.error.js';
 /** The causes `EtcdRequestError.code` names. */
 export type { EtcdFailureCode } from './errors/etcd-request.error.js';
+/** A wait for a lock that the caller's own async context holds: thrown at once. */
+export { SelfDeadlockError } from './errors/self-deadlock.error.js';
 /** A key, option or decorator argument is invalid; nothing reached etcd. */
 export { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
 /** A `@WithLock` method ran on an instance Nest did not create. */

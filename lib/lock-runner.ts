@@ -1,10 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { type CallSite, describeCallSite } from './context/call-site.js';
 import type { LockContext } from './context/lock-context.js';
 import { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
 import { LockAcquireError } from './errors/lock-acquire.error.js';
 import type { LockLostError } from './errors/lock-lost.error.js';
 import { LockTimeoutError } from './errors/lock-timeout.error.js';
+import { SelfDeadlockError } from './errors/self-deadlock.error.js';
 import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
 import type { HeldEntry, LockTracker } from './events/lock-tracker.js';
 import type { Lock } from './interfaces/lock.interface.js';
@@ -47,13 +49,19 @@ export class LockRunner {
   }
 
   /** Takes the lock `name` (already validated) as `call` says; `null` when skipped. */
-  async take(name: string, call: LockCall, site?: HeldEntry['site']): Promise<Lock | null> {
+  async take(name: string, call: LockCall, site?: CallSite): Promise<Lock | null> {
     const outer = this.context.find(name);
     if (outer) return new ReentrantLock(outer);
     const timing = withDefaults(call.timing, this.defaults);
     if (call.holdAtLeast > timing.maxHold) {
       const why = `${call.holdAtLeast} ms is longer than maxHold (${timing.maxHold} ms)`;
       throw new InvalidLockArgumentError('holdAtLeast', why);
+    }
+    const waits = call.onLocked === 'wait' && timing.waitTimeout > 0;
+    const blocking = waits ? this.context.heldUnder(name) : undefined;
+    if (blocking) {
+      const at = describeCallSite(this.tracker.entry(blocking as HeldLock)?.site);
+      throw new SelfDeadlockError(name, blocking.key, at);
     }
     const acquisition = this.tracker.begin(name);
     try {
@@ -79,8 +87,26 @@ export class LockRunner {
       return lock;
     } catch (error) {
       this.tracker.failed(acquisition, error);
-      throw error;
+      throw this.withSelfHint(error, name);
     }
+  }
+
+  /**
+   * A wait that timed out behind a lock this process holds from `acquire()`: maybe the same
+   * flow took it, maybe another request did, which the library cannot tell apart. Say so.
+   */
+  private withSelfHint(error: unknown, name: string): unknown {
+    if (!(error instanceof LockTimeoutError) || error.kind !== 'timeout') return error;
+    const under = `${name}/`;
+    const mine = this.tracker
+      .heldEntries()
+      .find(({ lock }) => lock.key === name || lock.key.startsWith(under));
+    if (!mine) return error;
+    const hint =
+      `This process holds "${mine.lock.key}" (taken at ${describeCallSite(mine.site)}). ` +
+      'If the waiting code took it itself, release it first: only withLock and @WithLock are ' +
+      'reentrant, through their async context';
+    return new LockTimeoutError(name, error.waitedMs, 'timeout', { cause: error.cause, hint });
   }
 
   /**
@@ -131,7 +157,7 @@ export class LockRunner {
     if (this.work.has(lock)) {
       return `Lock "${lock.key}": its withLock work was still running after shutdownTimeout (${timeoutMs} ms), ${heldFor}`;
     }
-    const at = site?.stack?.split('\n')[1]?.trim().replace(/^at /, '') ?? 'an unknown call site';
+    const at = describeCallSite(site);
     return `Lock "${lock.key}" was never released: ${heldFor}, acquired at ${at}. Shutdown does not wait for it`;
   }
 }

@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Observable, Subscription } from 'rxjs';
+import { type CallSite, captureCallSite } from './context/call-site.js';
 import { LockContext } from './context/lock-context.js';
 import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from './etcd-lock.constants.js';
 import { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
@@ -65,14 +66,14 @@ export class LockService
   /** Waits in line for the lock. Rejects with `LockTimeoutError` after `waitTimeout` or on `signal`. */
   async acquire(key: string, options?: AcquireOptions): Promise<Lock> {
     const call = parseLockCall(options, 'acquire');
-    const lock = await this.runner.take(assertLockKey(key), call, callSite(this.acquire));
+    const lock = await this.runner.take(assertLockKey(key), call, captureCallSite(this.acquire));
     return lock!;
   }
 
   /** Takes the lock if it is free right now; `null` if someone else holds it. Never waits. */
   async tryAcquire(key: string, options?: AcquireOptions): Promise<Lock | null> {
     const call = parseLockCall(options, 'tryAcquire');
-    return this.runner.take(assertLockKey(key), call, callSite(this.tryAcquire));
+    return this.runner.take(assertLockKey(key), call, captureCallSite(this.tryAcquire));
   }
 
   /** Runs `fn` holding the lock and always releases it. Errors from `fn` pass through untouched. */
@@ -82,7 +83,8 @@ export class LockService
     options?: WithLockCallOptions,
   ): Promise<T> {
     const call = parseLockCall(options, 'withLock');
-    return (await this[RUN_LOCKED](assertLockKey(key), fn, call)) as T;
+    const site = captureCallSite(this.withLock);
+    return (await this[RUN_LOCKED](assertLockKey(key), fn, call, site)) as T;
   }
 
   /** The lock held in the calling async context: for `key`, or the innermost one. */
@@ -114,6 +116,7 @@ export class LockService
     name: string,
     fn: (lock: Lock) => T | Promise<T>,
     call: LockCall,
+    site?: CallSite,
   ): Promise<T | undefined> {
     if (typeof fn !== 'function') {
       throw new InvalidLockArgumentError(
@@ -121,7 +124,7 @@ export class LockService
         `expected a function, got ${typeof fn}`,
       );
     }
-    const lock = await this.runner.take(name, call);
+    const lock = await this.runner.take(name, call, site);
     return lock === null ? undefined : this.runner.run(lock, fn, call.holdAtLeast);
   }
 
@@ -143,11 +146,4 @@ export class LockService
     for (const subscription of this.subscriptions) subscription?.unsubscribe();
     this.tracker.complete();
   }
-}
-
-/** Where `acquire()` was called from; V8 formats the stack only if it is read. */
-function callSite(api: (...args: never[]) => unknown): { stack?: string } {
-  const site: { stack?: string } = {};
-  Error.captureStackTrace(site, api);
-  return site;
 }

@@ -11,6 +11,15 @@ export class LockContext {
     return lock?.held ? lock : undefined;
   }
 
+  /** A lock held here that `key` would queue behind: one named `key/…` (names nest). */
+  heldUnder(key: string): Lock | undefined {
+    const under = `${key}/`;
+    for (const lock of this.storage.getStore()?.values() ?? []) {
+      if (lock.held && lock.key.startsWith(under)) return lock;
+    }
+    return undefined;
+  }
+
   /** The lock for `key`, or the innermost held lock when no key is given. */
   current(key?: string): Lock | undefined {
     if (key !== undefined) return this.find(key);

@@ -15,7 +15,8 @@ import { methodReturnKind } from './method-return.kind.js';
 import { lockAroundObservable } from './observable-lock.js';
 
 /** Where Nest injects each decorated instance's own `LockService` (one per application). */
-const LOCK_SERVICE = Symbol('nestjs-etcd-lock:LockService');
+// Nest names the property in its missing-provider error, so the description says the fix.
+const LOCK_SERVICE = Symbol('LockService from EtcdLockModule.forRoot()');
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -47,6 +48,7 @@ export function WithLock(
       throw new InvalidLockArgumentError('@WithLock target', `${where} is not a method`);
     }
     const kind = methodReturnKind(target, propertyKey, original as Method, where);
+    const site = `@WithLock on ${where}`;
     Inject(LockService)(target, LOCK_SERVICE);
     const serviceOf = (self: { [LOCK_SERVICE]?: LockService }): LockService => {
       const service = self?.[LOCK_SERVICE];
@@ -62,7 +64,7 @@ export function WithLock(
               const service = serviceOf(this);
               const name = resolveLockKey(lockKey, this, args);
               return lockAroundObservable(
-                (body, signal) => service[RUN_LOCKED](name, body, { ...call, signal }),
+                (body, signal) => service[RUN_LOCKED](name, body, { ...call, signal }, site),
                 () => (original as Method).apply(this, args) as Observable<unknown>,
               );
             },
@@ -76,6 +78,7 @@ export function WithLock(
                 name,
                 kind === 'promise' ? body : () => settleUndeclared(body(), where),
                 call,
+                site,
               );
             },
           }[method]!;

@@ -23,10 +23,11 @@ export class LockTimeoutError extends EtcdLockError {
     readonly key: string,
     readonly waitedMs: number,
     readonly kind: LockTimeoutKind,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hint?: string },
   ) {
+    const hint = options?.hint ? `. ${options.hint}` : '';
     super(
-      `Lock "${key}" was not acquired within ${Math.round(waitedMs)} ms (${WHY[kind]})`,
+      `Lock "${key}" was not acquired within ${Math.round(waitedMs)} ms (${WHY[kind]})${hint}`,
       options,
     );
   }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { type Observable, Subject } from 'rxjs';
 import type { HeldLock, LockObserver } from '../lock/lock-backend.interface.js';
+import type { CallSite } from '../context/call-site.js';
 import { EtcdLockError } from '../errors/etcd-lock.error.js';
 import type { LockLostError } from '../errors/lock-lost.error.js';
 import type { LockEvent } from '../interfaces/lock-event.interface.js';
@@ -17,8 +18,7 @@ export interface HeldEntry {
   readonly lock: HeldLock;
   /** performance clock */
   readonly since: number;
-  /** Its stack is formatted only when read: capturing one costs about a microsecond. */
-  readonly site?: { stack?: string };
+  readonly site?: CallSite;
 }
 
 /** Counts held locks and waiters and turns what happens to them into `LockEvent`s. */
@@ -76,6 +76,11 @@ export class LockTracker implements LockObserver {
   /** When `lock` was acquired (performance clock), if it is still held. */
   acquiredAt(lock: HeldLock): number | undefined {
     return this.held.get(lock)?.since;
+  }
+
+  /** What is known of a held lock. */
+  entry(lock: HeldLock): HeldEntry | undefined {
+    return this.held.get(lock);
   }
 
   /** Every lock held now. */

@@ -6,6 +6,7 @@ import {
   Logger,
   Optional,
 } from '@nestjs/common';
+import { type Observable, throwError } from 'rxjs';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
 import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import { LOCK_EXCEPTION_FILTER_OPTIONS } from '../etcd-lock.constants.js';
@@ -16,8 +17,8 @@ import type {
 import { parseLockExceptionFilterOptions } from './lock-exception-filter.options.js';
 
 /**
- * Opt-in mapping of lock failures on HTTP routes: `LockTimeoutError` → 423 Locked and
- * `LockAcquireError` → 503, each with `Retry-After`. Nothing else is caught, so the handler's
+ * Maps lock failures on HTTP routes: `LockTimeoutError` → 423 Locked and `LockAcquireError` →
+ * 503, each with `Retry-After`. The module registers it app-wide unless `httpErrors: false`. Nothing else is caught, so the handler's
  * own errors, `HttpException`s included, keep their status. Express and Fastify.
  */
 @Catch(LockTimeoutError, LockAcquireError)
@@ -31,9 +32,13 @@ export class LockExceptionFilter implements ExceptionFilter<LockTimeoutError | L
     this.options = parseLockExceptionFilterOptions(options);
   }
 
-  catch(error: LockTimeoutError | LockAcquireError, host: ArgumentsHost): void {
-    // Other transports have no status to map to: let their default handling see the error.
-    if (host.getType() !== 'http') throw error;
+  catch(error: LockTimeoutError | LockAcquireError, host: ArgumentsHost): unknown {
+    const type = host.getType<string>();
+    // Registered app-wide by default, so other transports get what Nest's own base filters
+    // give an unknown error; external contexts (GraphQL, cron) rethrow as Nest's do.
+    if (type === 'rpc') return this.unknownRpcError(error);
+    if (type === 'ws') return this.unknownWsError(error, host);
+    if (type !== 'http') throw error;
     const locked = error instanceof LockTimeoutError;
     const statusCode = locked ? this.options.lockedStatus : this.options.unavailableStatus;
     // etcd's own words (hosts, users, prefixes) go to the log, never to the client.
@@ -54,6 +59,18 @@ export class LockExceptionFilter implements ExceptionFilter<LockTimeoutError | L
       if (retryAfter) response.setHeader!('Retry-After', retryAfter);
       response.status!(statusCode).json!(body);
     }
+    return undefined;
+  }
+
+  private unknownRpcError(error: Error): Observable<never> {
+    this.logger.error(error.message, error.stack);
+    return throwError(() => ({ status: 'error', message: 'Internal server error' }));
+  }
+
+  private unknownWsError(error: Error, host: ArgumentsHost): void {
+    this.logger.error(error.message, error.stack);
+    const client = host.switchToWs().getClient<{ emit?(event: string, body: unknown): void }>();
+    client.emit?.('exception', { status: 'error', message: 'Internal server error' });
   }
 }
 

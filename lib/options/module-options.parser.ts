@@ -80,9 +80,9 @@ function parseConnection(options: EtcdLockModuleOptions): ResolvedConnection {
   };
 }
 
-/** `isGlobal` is a module-definition extra, not ours to validate. */
+/** `isGlobal` and `httpErrors` shape the module; they were handled where it was defined. */
 function withoutExtras(options: Record<string, unknown>): EtcdLockModuleOptions {
-  const { isGlobal: _ignored, ...rest } = options;
+  const { isGlobal: _global, httpErrors: _httpErrors, ...rest } = options;
   return rest as EtcdLockModuleOptions;
 }
 

@@ -2,6 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from '../etcd-lock.constants.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import type { LockModuleSettings } from '../interfaces/etcd-lock-module-options.interface.js';
+import {
+  type HttpErrorsOption,
+  lockExceptionFilterProviders,
+} from '../http/lock-exception-filter.provider.js';
 import { LockService } from '../lock.service.js';
 import { parseLockSettings } from '../options/module-options.parser.js';
 import { InMemoryLockBackend } from './in-memory-lock.backend.js';
@@ -13,6 +17,8 @@ export interface EtcdLockTestingModuleOptions extends LockModuleSettings {
    * @default a new InMemoryLockBackend per module
    */
   backend?: InMemoryLockBackend;
+  /** As in `EtcdLockModule`: lock errors on HTTP routes become 423/503. @default true */
+  httpErrors?: HttpErrorsOption;
 }
 
 /**
@@ -23,7 +29,7 @@ export interface EtcdLockTestingModuleOptions extends LockModuleSettings {
 @Module({})
 export class EtcdLockTestingModule {
   static forRoot(options: EtcdLockTestingModuleOptions = {}): DynamicModule {
-    const { backend: given, ...rest } = options;
+    const { backend: given, httpErrors, ...rest } = options;
     if (given !== undefined && !(given instanceof InMemoryLockBackend)) {
       throw new InvalidLockArgumentError('backend', 'expected an InMemoryLockBackend');
     }
@@ -38,6 +44,7 @@ export class EtcdLockTestingModule {
         // Closing this app loses only its own locks, even on a shared backend.
         { provide: ETCD_LOCK_BACKEND, useFactory: () => backend.replica() },
         LockService,
+        ...lockExceptionFilterProviders(httpErrors),
       ],
       exports: [LockService, InMemoryLockBackend],
     };
