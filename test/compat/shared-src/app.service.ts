@@ -17,7 +17,7 @@ export class AppService {
   }
 
   @WithLock('report', { onLocked: 'skip' })
-  async report(): Promise<string> {
+  async report(): Promise<string | undefined> {
     return 'ran';
   }
 }
