@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { EtcdLockModule } from '../lib/index.js';
+import { EtcdLockModule } from 'nestjs-etcd-lock';
 import { InventoryController } from './inventory.controller.js';
 import { InventoryService } from './inventory.service.js';
 import { InventoryStore } from './inventory.store.js';

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { WithLock } from '../lib/index.js';
+import { WithLock } from 'nestjs-etcd-lock';
 import { InventoryService } from './inventory.service.js';
 
 @Controller('inventory')

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LockService } from '../lib/index.js';
+import { LockService } from 'nestjs-etcd-lock';
 import { InventoryStore } from './inventory.store.js';
 
 export const INSTANCE = process.env.INSTANCE_NAME ?? `pid-${process.pid}`;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Etcd3 } from 'etcd3';
 import { randomUUID } from 'node:crypto';
-import { ETCD_LOCK_CLIENT, type Lock } from '../lib/index.js';
+import { ETCD_LOCK_CLIENT, type Lock } from 'nestjs-etcd-lock';
 
 /**
  * Stock kept in etcd, read and written with plain get/put: no compare-and-swap. It is the kind

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import type { Etcd3 } from 'etcd3';
-import { ETCD_LOCK_CLIENT, WithLock } from '../lib/index.js';
+import { ETCD_LOCK_CLIENT, WithLock } from 'nestjs-etcd-lock';
 import { INSTANCE } from './inventory.service.js';
 
 /**

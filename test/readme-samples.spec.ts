@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { filter, firstValueFrom } from 'rxjs';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { TracerService } from '@nestjs/observe';
-import { Module, type Type } from '@nestjs/common';
+import { type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,11 +16,30 @@ import { etcdHosts, uniquePrefix } from './support/lock-app.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'build/readme-samples');
 
-/** Every ```ts block of the README, as the file name it is checked under. */
+/** Every ```ts block of the README and of docs/, as the file name it is checked under. */
 function samples(): Map<string, string> {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+  const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
+  const pages = ['README.md', ...docs.map((f) => `docs/${f}`)];
+  const blocks = pages.flatMap((page) =>
+    [...readFileSync(join(ROOT, page), 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map(
+      (m) => m[1]!,
+    ),
+  );
   return new Map(blocks.map((code, i) => [`sample-${String(i + 1).padStart(2, '0')}.ts`, code]));
+}
+
+/** Boots a sample's module over HTTP on a free port, with ETCD_HOSTS pointing at the test etcd. */
+async function serve(module: Type): Promise<{ app: INestApplication; url: string }> {
+  const before = process.env.ETCD_HOSTS;
+  process.env.ETCD_HOSTS = etcdHosts();
+  try {
+    const app = await NestFactory.create(module, { logger: false, abortOnError: false });
+    await app.listen(0, '127.0.0.1');
+    return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+  } finally {
+    if (before === undefined) delete process.env.ETCD_HOSTS;
+    else process.env.ETCD_HOSTS = before;
+  }
 }
 
 describe('README code samples', () => {
@@ -88,6 +109,23 @@ describe('README code samples', () => {
     await moduleRef.close();
   });
 
+  it('the quick start serves its route under the lock, queueing a request while the seat is held', async () => {
+    const [name] = [...files].find(([, code]) => code.includes('class SeatsController'))!;
+    const { AppModule } = (await import(join(OUT, name))) as { AppModule: Type };
+    const { app, url } = await serve(AppModule);
+    const locks = app.get(LockService);
+    const id = randomUUID();
+    const held = await locks.acquire(`seat:${id}`);
+    const queued = firstValueFrom(locks.events$.pipe(filter((e) => e.type === 'queued')));
+    const response = fetch(`${url}/seats/${id}/reserve`, { method: 'POST' });
+    await queued; // the request waits behind the held seat
+    await held.release();
+    const res = await response;
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ reserved: id });
+    await app.close();
+  });
+
   it("the health recipe reports the app's own lock module, wherever its etcd is", async () => {
     const [name] = [...files].find(([, code]) => code.includes('class HealthModule'))!;
     const { HealthModule } = (await import(join(OUT, name))) as { HealthModule: Type };
@@ -98,9 +136,7 @@ describe('README code samples', () => {
       ],
     })
     class AppModule {}
-    const app = await NestFactory.create(AppModule, { logger: false, abortOnError: false });
-    await app.listen(0, '127.0.0.1');
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const { app, url } = await serve(AppModule);
     const res = await fetch(`${url}/health`);
     expect(await res.json()).toMatchObject({
       status: 'ok',
