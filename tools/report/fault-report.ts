@@ -17,6 +17,7 @@ const EXPECTED = [
   'Grey failure: member partitioned (veth link down), --pre-vote',
   'Go client (etcdctl lock --ttl 10), its member frozen',
   'Held key deleted by someone else',
+  'Lock lost while etcd is frozen, ttl 4',
   'Quorum lost (2 of 3 down)',
   'Lost acquire reply',
   'Acquire given up, applied late',
