@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { performance } from 'node:perf_hooks';
 import { type CallSite, describeCallSite } from './context/call-site.js';
 import type { LockContext } from './context/lock-context.js';
 import { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
@@ -8,12 +7,13 @@ import type { LockLostError } from './errors/lock-lost.error.js';
 import { LockTimeoutError } from './errors/lock-timeout.error.js';
 import { SelfDeadlockError } from './errors/self-deadlock.error.js';
 import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
-import type { HeldEntry, LockTracker } from './events/lock-tracker.js';
+import type { LockTracker } from './events/lock-tracker.js';
 import type { Lock } from './interfaces/lock.interface.js';
 import type { ResolvedTimingOptions } from './interfaces/lock-options.interface.js';
 import { holdUntil } from './lock/hold-until.js';
 import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
 import { ReentrantLock } from './lock/reentrant-lock.js';
+import { leftOverMessage, withSelfHeldHint } from './lock-runner.messages.js';
 import { RunningWork } from './lock/running-work.js';
 import { ShutdownSignal } from './lock/shutdown.js';
 import { type LockCall, withDefaults } from './options/lock-call.parser.js';
@@ -45,7 +45,9 @@ export class LockRunner {
   /** Gives running `withLock` bodies up to `timeoutMs`; says why each lock left is held. */
   async drain(timeoutMs: number): Promise<string[]> {
     await this.work.drain(timeoutMs);
-    return this.tracker.heldEntries().map((entry) => this.leftOver(entry, timeoutMs));
+    return this.tracker
+      .heldEntries()
+      .map((entry) => leftOverMessage(entry, this.work.has(entry.lock), timeoutMs));
   }
 
   /** Takes the lock `name` (already validated) as `call` says; `null` when skipped. */
@@ -87,26 +89,8 @@ export class LockRunner {
       return lock;
     } catch (error) {
       this.tracker.failed(acquisition, error);
-      throw this.withSelfHint(error, name);
+      throw withSelfHeldHint(error, name, this.tracker.heldEntries());
     }
-  }
-
-  /**
-   * A wait that timed out behind a lock this process holds from `acquire()`: maybe the same
-   * flow took it, maybe another request did, which the library cannot tell apart. Say so.
-   */
-  private withSelfHint(error: unknown, name: string): unknown {
-    if (!(error instanceof LockTimeoutError) || error.kind !== 'timeout') return error;
-    const under = `${name}/`;
-    const mine = this.tracker
-      .heldEntries()
-      .find(({ lock }) => lock.key === name || lock.key.startsWith(under));
-    if (!mine) return error;
-    const hint =
-      `This process holds "${mine.lock.key}" (taken at ${describeCallSite(mine.site)}). ` +
-      'If the waiting code took it itself, release it first: only withLock and @WithLock are ' +
-      'reentrant, through their async context';
-    return new LockTimeoutError(name, error.waitedMs, 'timeout', { cause: error.cause, hint });
   }
 
   /**
@@ -150,14 +134,5 @@ export class LockRunner {
       await lock.release();
       this.work.end(lock);
     }
-  }
-
-  private leftOver({ lock, since, site }: HeldEntry, timeoutMs: number): string {
-    const heldFor = `held for ${((performance.now() - since) / 1000).toFixed(1)} s`;
-    if (this.work.has(lock)) {
-      return `Lock "${lock.key}": its withLock work was still running after shutdownTimeout (${timeoutMs} ms), ${heldFor}`;
-    }
-    const at = describeCallSite(site);
-    return `Lock "${lock.key}" was never released: ${heldFor}, acquired at ${at}. Shutdown does not wait for it`;
   }
 }
