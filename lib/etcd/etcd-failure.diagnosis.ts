@@ -70,6 +70,15 @@ const PATTERNS: [RegExp, Diagnosis][] = [
         'a TLS-only etcd needs credentials and an https:// host.',
     ],
   ],
+  [
+    // What grpc-js reports when a plaintext client meets a TLS-only port: no errno, no status.
+    /No connection established\. Last error: Failed to connect/,
+    [
+      'TLS',
+      'dropped the connection before gRPC could start',
+      'Often plaintext against a TLS-only etcd: use an https:// host and pass credentials.',
+    ],
+  ],
   [/user name is empty|authentication failed|invalid auth token/i, AUTH_FAILED],
   [/permission denied/i, PERMISSION_DENIED],
 ];

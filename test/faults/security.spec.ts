@@ -88,17 +88,18 @@ describe('TLS and etcd auth: a tenant user whose role covers only its own prefix
   });
 
   it.each([
-    ['a prefix the role does not cover', { prefix: 'tenant-b/' }],
-    ['a wrong password', { auth: { username: 'tenant-a', password: 'wrong' } }],
-    ['no TLS against a TLS port', { hosts: `http://placeholder`, credentials: undefined }],
-    ['a certificate from another CA', { credentials: 'other-ca' }],
-  ])('fails clearly with %s, and writes nothing', async (label, raw) => {
+    ['a prefix the role does not cover', { prefix: 'tenant-b/' }, 'PERMISSION_DENIED'],
+    ['a wrong password', { auth: { username: 'tenant-a', password: 'wrong' } }, 'AUTH_FAILED'],
+    ['no TLS against a TLS port', { hosts: `http://placeholder`, credentials: undefined }, 'TLS'],
+    ['a certificate from another CA', { credentials: 'other-ca' }, 'TLS'],
+  ])('fails clearly with %s, and writes nothing (%s)', async (label, raw, code) => {
     const overrides = { ...raw } as Partial<EtcdLockModuleOptions> & { credentials?: unknown };
     if (overrides.hosts === 'http://placeholder') overrides.hosts = `http://${etcd.endpoint}`;
     if ((overrides.credentials as unknown) === 'other-ca')
       overrides.credentials = { rootCertificate: readPem(tls.otherCaCert) };
     const { error } = await attempt(tenantA(overrides as Partial<EtcdLockModuleOptions>));
     expect(error).toBeInstanceOf(LockAcquireError);
+    expect((error as Error).cause).toMatchObject({ code });
     expect(await admin.getAll().prefix('tenant-').keys()).toEqual([]);
     results.push(
       `${label}: ${(error as LockAcquireError).message.split(': ').slice(1).join(': ').slice(0, 60)}`,

@@ -21,6 +21,10 @@ describe('describeEtcdFailure names the member, the cause and a hint', () => {
       'AUTH_FAILED',
     ],
     ['14 UNAVAILABLE: etcdserver: leader changed', 'UNAVAILABLE'],
+    [
+      '14 UNAVAILABLE: No connection established. Last error: Failed to connect (2026-11-26T15:40:53.188Z)',
+      'TLS',
+    ],
     ['2 UNKNOWN: something new', 'ETCD_ERROR'],
   ])('%s → %s', (message, code) => {
     const error = grpc(message);
