@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
-import { EtcdLockModule, LockService } from '../lib/index.js';
+import { EtcdLockModule, LockExceptionFilter, LockService } from '../lib/index.js';
 import { EtcdLockTestingModule } from '../lib/testing/index.js';
 import { etcdHosts, uniquePrefix } from './support/lock-app.js';
 import { TicketsController } from './src/tickets.controller.js';
@@ -14,10 +14,15 @@ const modules = {
   memory: (httpErrors?: HttpErrors) => EtcdLockTestingModule.forRoot({ httpErrors }),
 };
 
-async function busyTicket(kind: keyof typeof modules, httpErrors?: HttpErrors) {
+async function busyTicket(
+  kind: keyof typeof modules,
+  httpErrors?: HttpErrors,
+  globalFilter?: LockExceptionFilter,
+) {
   @Module({ imports: [modules[kind](httpErrors)], controllers: [TicketsController] })
   class TicketsModule {}
   const app = await NestFactory.create(TicketsModule, { logger: false });
+  if (globalFilter) app.useGlobalFilters(globalFilter);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const held = await app.get(LockService).acquire('ticket:7');
@@ -41,6 +46,12 @@ describe.each(['etcd', 'memory'] as const)(
     it('takes the statuses from httpErrors', async () => {
       const { status, retryAfter } = await busyTicket(kind, { lockedStatus: 409, retryAfter: 3 });
       expect([status, retryAfter]).toEqual([409, '3']);
+    });
+
+    it("gives way to a global filter of the app's own", async () => {
+      const mine = new LockExceptionFilter({ lockedStatus: 409, retryAfter: 0 });
+      const { status, retryAfter } = await busyTicket(kind, undefined, mine);
+      expect([status, retryAfter]).toEqual([409, null]);
     });
 
     it("leaves the error to the app's own handling with httpErrors: false", async () => {

@@ -4,10 +4,13 @@
  */
 export type CallSite = string | { stack?: string };
 
-/** The stack of whoever called `api`. */
+/** The frame of whoever called `api`. One frame only: a held lock keeps it as long as it lives. */
 export function captureCallSite(api: (...args: never[]) => unknown): CallSite {
   const site: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 1;
   Error.captureStackTrace(site, api);
+  Error.stackTraceLimit = limit;
   return site;
 }
 
