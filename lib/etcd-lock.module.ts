@@ -20,6 +20,7 @@ import type {
   ResolvedConnection,
   ResolvedLockSettings,
 } from './interfaces/etcd-lock-module-options.interface.js';
+import { LeaderService } from './election/leader.service.js';
 import { LockService } from './lock.service.js';
 import { parseModuleOptions } from './options/module-options.parser.js';
 
@@ -67,8 +68,9 @@ type ParsedOptions = ReturnType<typeof parseModuleOptions>;
       inject: [ETCD_LOCK_SETTINGS, ETCD_LOCK_CONNECTION, ETCD_LOCK_CLIENT],
     },
     LockService,
+    LeaderService,
   ],
-  exports: [LockService, ETCD_LOCK_CLIENT],
+  exports: [LockService, LeaderService, ETCD_LOCK_CLIENT],
 })
 export class EtcdLockModule extends ConfigurableEtcdLockModule {
   /** Registers the module (global unless `isGlobal: false`). Every option has a default. */

@@ -2,6 +2,10 @@
 export { EtcdLockModule } from './etcd-lock.module.js';
 /** Acquire, try, run under a lock; the current lock; events, stats and a ping. */
 export { LockService } from './lock.service.js';
+/** Leader election: campaign, who leads, observe changes; Go `concurrency.Election` layout. */
+export { LeaderService } from './election/leader.service.js';
+/** A leadership this process holds, who leads an election, and the campaign options. */
+export type { CampaignOptions, LeaderInfo, Leadership } from './interfaces/leadership.interface.js';
 /** Method decorator: holds the lock while a controller or provider method runs. */
 export { WithLock } from './decorators/with-lock.decorator.js';
 /** What `@WithLock` accepts (methods returning a Promise or an Observable) and returns. */

@@ -79,6 +79,7 @@ export class LockRunner {
         signals: signal ? [signal, this.shutdown.signal] : [this.shutdown.signal],
         observer: this.tracker,
         onQueued: () => this.tracker.queued(acquisition),
+        value: call.value,
       });
       if (lock === null && onLocked !== 'skip') throw new LockTimeoutError(name, 0, 'busy');
       if (lock === null) this.tracker.skipped(acquisition);

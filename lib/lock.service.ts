@@ -28,6 +28,8 @@ import { startLockTelemetry } from './telemetry/lock-telemetry.js';
 
 /** The entry point `@WithLock` calls with options it parsed when it was applied. @internal */
 export const RUN_LOCKED = Symbol('nestjs-etcd-lock:runLocked');
+/** Takes an entry as a parsed call says, for `LeaderService`. @internal */
+export const TAKE_ENTRY = Symbol('nestjs-etcd-lock:takeEntry');
 
 @Injectable()
 export class LockService
@@ -105,6 +107,11 @@ export class LockService
    */
   ping(): Promise<void> {
     return this.backend.ping();
+  }
+
+  /** Takes `name` (already validated) as `call` says. @internal */
+  [TAKE_ENTRY](name: string, call: LockCall, site: CallSite): Promise<Lock | null> {
+    return this.runner.take(name, call, site);
   }
 
   /**

@@ -56,7 +56,7 @@ export class LockAcquirer {
     const retry = <T>(step: () => Promise<T>) => withTransientRetry(key, timing, step, signal);
     for (let restarts = 0; ; restarts++) {
       const session = await retry(() => this.sessions.get(timing.ttl));
-      const mutex = new EtcdMutex(this.members, `${this.prefix}${key}/`, session);
+      const mutex = new EtcdMutex(this.members, `${this.prefix}${key}/`, session, request.value);
       // True while the last enqueue failed in transit: etcd may still apply it after we gave up.
       let enqueueInDoubt = false;
       try {

@@ -1,10 +1,17 @@
 import type { Etcd3 } from 'etcd3';
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
-import type { AcquireRequest, HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
+import type { Observable } from 'rxjs';
+import type {
+  AcquireRequest,
+  HeldLock,
+  LockBackend,
+  QueueHead,
+} from '../lock/lock-backend.interface.js';
 import { LockAcquirer } from './etcd-lock.acquirer.js';
 import { describeEtcdFailure, UNKNOWN_HOST } from './etcd-failure.diagnosis.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { HeldKeyWatch } from './held-key.watch.js';
+import { readQueueHead, watchQueueHead } from './queue-head.js';
 import { SessionPool } from './session-pool.js';
 
 /** How often the current member is asked whether it still answers, while the module runs. */
@@ -53,6 +60,14 @@ export class EtcdLockBackend implements LockBackend {
     } catch (error) {
       throw describeEtcdFailure(error, UNKNOWN_HOST);
     }
+  }
+
+  head(name: string): Promise<QueueHead | undefined> {
+    return readQueueHead(this.members, `${this.prefix}${name}/`);
+  }
+
+  watchHead(name: string): Observable<QueueHead | undefined> {
+    return watchQueueHead(this.members, `${this.prefix}${name}/`);
   }
 
   sessions(): SessionDiagnostics[] {

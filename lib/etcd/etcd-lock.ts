@@ -37,6 +37,10 @@ export class EtcdLock extends HeldLockBase {
     return this.mutex.ifHeld(this.context.client);
   }
 
+  setValue(value: string): Promise<boolean> {
+    return this.mutex.setValue(value);
+  }
+
   protected override lostBeforeNotice(): string | undefined {
     // The session's timer may not have fired yet when the deadline has already passed.
     return this.mutex.session.alive ? undefined : 'the session lease deadline passed';

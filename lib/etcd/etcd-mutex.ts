@@ -1,12 +1,10 @@
-import { hostname } from 'node:os';
 import type { ComparatorBuilder, Etcd3 } from 'etcd3';
+import { PROCESS_OWNER } from '../lock/process-owner.js';
 import type { EtcdMembers } from './etcd-members.js';
 import type { LockSession } from './lock-session.js';
 import { isLeaseGone, SessionExpiredError } from './session-expired.error.js';
 import { type Predecessor, predecessorOf } from './queue-predecessor.js';
 import { waitForDelete } from './wait-for-delete.js';
-
-const OWNER = `${hostname()}/${process.pid}`;
 
 /**
  * etcd's concurrency recipe (Go `concurrency.Mutex`), one key per concurrent acquisition:
@@ -24,6 +22,8 @@ export class EtcdMutex {
     private readonly members: EtcdMembers,
     readonly queuePrefix: string,
     readonly session: LockSession,
+    /** The key's value: the holder by default, or an election's proposal. */
+    private readonly value: string = PROCESS_OWNER,
   ) {
     this.slot = session.slots.claim(queuePrefix);
     this.ownKey = `${queuePrefix}${session.leaseHex}_${this.slot}`;
@@ -47,7 +47,7 @@ export class EtcdMutex {
         .then(
           this.end(client, 'Descend'),
           this.end(client, 'Ascend'),
-          client.put(this.ownKey).value(OWNER).lease(this.session.leaseId),
+          client.put(this.ownKey).value(this.value).lease(this.session.leaseId),
         )
         .else(client.get(this.ownKey), this.end(client, 'Ascend'))
         .commit()
@@ -110,6 +110,16 @@ export class EtcdMutex {
   /** A transaction guarded on still holding the lock (same key, same create revision). */
   ifHeld(client: Etcd3): ComparatorBuilder {
     return client.if(this.ownKey, 'Create', '==', this.fencingToken.toString());
+  }
+
+  /** Rewrites our key's value, only while it is still ours (Go's `Election.Proclaim`). */
+  async setValue(value: string): Promise<boolean> {
+    const res = await this.members.run((client) =>
+      this.ifHeld(client)
+        .then(client.put(this.ownKey).value(value).lease(this.session.leaseId))
+        .commit(),
+    );
+    return res.succeeded;
   }
 
   /** Deletes only our own key, and only the incarnation we created; then frees its name. */

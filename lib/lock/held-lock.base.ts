@@ -27,6 +27,7 @@ export abstract class HeldLockBase implements HeldLock {
   abstract ifHeld(): ComparatorBuilder;
   /** Removes this holder's own entry from the store. */
   protected abstract removeEntry(): Promise<void>;
+  abstract setValue(value: string): Promise<boolean>;
 
   get signal(): AbortSignal {
     this.controller ??= new AbortController();

@@ -1,3 +1,4 @@
+import type { Observable } from 'rxjs';
 import type { LockLostError } from '../errors/lock-lost.error.js';
 import type { Lock } from '../interfaces/lock.interface.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
@@ -15,6 +16,14 @@ export interface HeldLock extends Lock {
   limitHold(ms: number): void;
   /** Records the loss (once) and tells the holder and the observer. */
   markLost(reason: string, cause?: unknown): void;
+  /** Replaces the entry's value while it is still held; false if it no longer is. */
+  setValue(value: string): Promise<boolean>;
+}
+
+/** The oldest entry under a name: its holder (or leader), and the entry's token. */
+export interface QueueHead {
+  readonly value: string;
+  readonly token: bigint;
 }
 
 /** Told what happens to a lock after it was handed out. Must not throw. */
@@ -37,6 +46,8 @@ export interface AcquireRequest {
   observer: LockObserver;
   /** Called once if the caller has to queue behind another holder. */
   onQueued?: () => void;
+  /** Stored with the entry, as an election's proposal is. @default `hostname/pid` */
+  value?: string;
 }
 
 /**
@@ -57,6 +68,10 @@ export interface LockBackend {
   acquire(request: AcquireRequest): Promise<HeldLock | null>;
   /** Resolves if the store answers a request; rejects with its error otherwise. */
   ping(): Promise<void>;
+  /** The oldest entry under `<name>/` now, if any. */
+  head(name: string): Promise<QueueHead | undefined>;
+  /** The head now, then every change of it (holder, or its value), until unsubscribed. */
+  watchHead(name: string): Observable<QueueHead | undefined>;
   sessions(): SessionDiagnostics[];
   /** Lets every lock go at once (revoking leases) and frees resources. */
   close(reason: string): Promise<void>;

@@ -6,6 +6,7 @@ import type {
 } from '../interfaces/lock-options.interface.js';
 import { DEFAULT_HOLD_AT_LEAST, DEFAULT_ON_LOCKED } from './lock-options.defaults.js';
 import {
+  assertEntryValue,
   assertKnownKeys,
   assertMaxHold,
   assertMilliseconds,
@@ -20,13 +21,14 @@ export const TIMING_KEYS = ['ttl', 'retries', 'retryDelay', 'waitTimeout', 'maxH
 const ON_LOCKED: readonly OnLocked[] = ['wait', 'throw', 'skip'];
 
 /** Where the options came from: each entry point accepts its own keys, and errors name it. */
-export type LockCallSource = 'acquire' | 'tryAcquire' | 'withLock' | '@WithLock';
+export type LockCallSource = 'acquire' | 'tryAcquire' | 'withLock' | '@WithLock' | 'campaign';
 
 const KEYS: Record<LockCallSource, readonly string[]> = {
   acquire: [...TIMING_KEYS, 'signal'],
   tryAcquire: [...TIMING_KEYS, 'signal'],
   withLock: [...TIMING_KEYS, 'signal', 'holdAtLeast'],
   '@WithLock': [...TIMING_KEYS, 'onLocked', 'holdAtLeast'],
+  campaign: [...TIMING_KEYS, 'signal', 'value'],
 };
 
 /** One call's options, validated once where the user handed them in. */
@@ -36,6 +38,8 @@ export interface LockCall {
   readonly onLocked: OnLocked;
   readonly holdAtLeast: number;
   readonly signal?: AbortSignal;
+  /** The entry's value (an election's proposal); the process's `hostname/pid` when unset. */
+  readonly value?: string;
 }
 
 /** Parses the options of `source`; `tryAcquire` always skips a held lock. */
@@ -49,6 +53,7 @@ export function parseLockCall(raw: unknown, source: LockCallSource): LockCall {
     onLocked: fixed ?? assertOneOf(options.onLocked ?? DEFAULT_ON_LOCKED, ON_LOCKED, 'onLocked'),
     holdAtLeast: assertMilliseconds(options.holdAtLeast ?? DEFAULT_HOLD_AT_LEAST, 'holdAtLeast'),
     signal: assertSignal(options.signal),
+    value: options.value === undefined ? undefined : assertEntryValue(options.value),
   };
 }
 

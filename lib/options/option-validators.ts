@@ -75,6 +75,23 @@ export function assertMaxHold(value: unknown): number {
   return ms;
 }
 
+/** An election's proposal travels in one etcd request; etcd refuses requests over 1.5 MiB. */
+export const MAX_ENTRY_VALUE_BYTES = 64 * 1024;
+
+export function assertEntryValue(value: unknown): string {
+  if (typeof value !== 'string') {
+    throw new InvalidLockArgumentError('value', `expected a string, got ${show(value)}`);
+  }
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_ENTRY_VALUE_BYTES) {
+    throw new InvalidLockArgumentError(
+      'value',
+      `${bytes} bytes is over the limit of ${MAX_ENTRY_VALUE_BYTES}: store a reference instead`,
+    );
+  }
+  return value;
+}
+
 export function assertOneOf<T extends string>(
   value: unknown,
   allowed: readonly T[],

@@ -6,6 +6,7 @@ import {
   type HttpErrorsOption,
   lockExceptionFilterProviders,
 } from '../http/lock-exception-filter.provider.js';
+import { LeaderService } from '../election/leader.service.js';
 import { LockService } from '../lock.service.js';
 import { parseLockSettings } from '../options/module-options.parser.js';
 import { InMemoryLockBackend } from './in-memory-lock.backend.js';
@@ -44,9 +45,10 @@ export class EtcdLockTestingModule {
         // Closing this app loses only its own locks, even on a shared backend.
         { provide: ETCD_LOCK_BACKEND, useFactory: () => backend.replica() },
         LockService,
+        LeaderService,
         ...lockExceptionFilterProviders(httpErrors),
       ],
-      exports: [LockService, InMemoryLockBackend],
+      exports: [LockService, LeaderService, InMemoryLockBackend],
     };
   }
 }

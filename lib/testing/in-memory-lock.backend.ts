@@ -1,6 +1,13 @@
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import { acquireWithin } from '../lock/acquire-within.js';
-import type { AcquireRequest, HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
+import { distinctUntilChanged, map, type Observable, startWith, Subject } from 'rxjs';
+import type {
+  AcquireRequest,
+  HeldLock,
+  LockBackend,
+  QueueHead,
+} from '../lock/lock-backend.interface.js';
+import { PROCESS_OWNER } from '../lock/process-owner.js';
 import { DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { InMemoryLock } from './in-memory-lock.js';
 
@@ -8,6 +15,7 @@ import { InMemoryLock } from './in-memory-lock.js';
 interface Entry {
   readonly name: string;
   readonly revision: bigint;
+  value: string;
   /** The replica that asked, like the lease a real key is attached to. */
   readonly owner: object;
   lock?: InMemoryLock;
@@ -21,6 +29,8 @@ interface Entry {
 export class InMemoryLockBackend implements LockBackend {
   private readonly entries = new Set<Entry>();
   private revision = 0n;
+  /** Ticks on every change of any entry, for `watchHead`. */
+  private readonly changes = new Subject<void>();
 
   constructor(private readonly prefix = DEFAULT_PREFIX) {}
 
@@ -34,6 +44,8 @@ export class InMemoryLockBackend implements LockBackend {
     return {
       acquire: (request) => this.acquireAs(owner, request),
       ping: () => this.ping(),
+      head: (name) => this.head(name),
+      watchHead: (name) => this.watchHead(name),
       sessions: () => this.sessions(),
       close: async (reason) => void this.loseWhere((e) => e.owner === owner, reason),
     };
@@ -55,6 +67,18 @@ export class InMemoryLockBackend implements LockBackend {
   }
 
   async ping(): Promise<void> {}
+
+  async head(name: string): Promise<QueueHead | undefined> {
+    return this.headNow(name);
+  }
+
+  watchHead(name: string): Observable<QueueHead | undefined> {
+    return this.changes.pipe(
+      startWith(undefined),
+      map(() => this.headNow(name)),
+      distinctUntilChanged((a, b) => a?.token === b?.token && a?.value === b?.value),
+    );
+  }
 
   sessions(): SessionDiagnostics[] {
     return [];
@@ -80,8 +104,10 @@ export class InMemoryLockBackend implements LockBackend {
     request: AcquireRequest,
     gate: AbortSignal,
   ): Promise<HeldLock | null> {
-    const entry: Entry = { name: request.key, revision: ++this.revision, owner };
+    const value = request.value ?? PROCESS_OWNER;
+    const entry: Entry = { name: request.key, revision: ++this.revision, value, owner };
     this.entries.add(entry);
+    this.changes.next();
     if (this.blocked(entry)) {
       if (request.mode === 'try') return (this.remove(entry), null);
       request.onQueued?.();
@@ -92,9 +118,15 @@ export class InMemoryLockBackend implements LockBackend {
       if (!granted) return (this.remove(entry), null);
     }
     const etcdKey = `${this.prefix}${entry.name}/memory_${entry.revision}`;
-    entry.lock = new InMemoryLock(entry.name, etcdKey, entry.revision, request.observer, () =>
-      this.remove(entry),
-    );
+    entry.lock = new InMemoryLock(entry.name, etcdKey, entry.revision, request.observer, {
+      remove: () => this.remove(entry),
+      setValue: (next) => {
+        if (!this.entries.has(entry)) return false;
+        entry.value = next;
+        this.changes.next();
+        return true;
+      },
+    });
     return entry.lock;
   }
 
@@ -108,8 +140,19 @@ export class InMemoryLockBackend implements LockBackend {
     return false;
   }
 
+  /** As etcd orders them: the oldest entry named `name` or nested under it. */
+  private headNow(name: string): QueueHead | undefined {
+    const own = `${name}/`;
+    let head: Entry | undefined;
+    for (const e of this.entries) {
+      if (`${e.name}/`.startsWith(own) && (!head || e.revision < head.revision)) head = e;
+    }
+    return head && { value: head.value, token: head.revision };
+  }
+
   private remove(entry: Entry): void {
     if (!this.entries.delete(entry)) return;
+    this.changes.next();
     for (const waiter of this.entries) {
       if (waiter.wake && !this.blocked(waiter)) {
         const wake = waiter.wake;

@@ -20,8 +20,12 @@ export class InMemoryLock extends HeldLockBase {
     readonly etcdKey: string,
     readonly fencingToken: bigint,
     observer: LockObserver,
-    /** Removes the entry from the store, which wakes the next waiter. */
-    private readonly onGone: () => void,
+    private readonly entry: {
+      /** Removes the entry from the store, which wakes the next waiter. */
+      remove(): void;
+      /** False once the entry is gone. */
+      setValue(value: string): boolean;
+    },
   ) {
     super(key, observer);
   }
@@ -32,10 +36,14 @@ export class InMemoryLock extends HeldLockBase {
 
   /** What a lease expiry does: the entry is gone before the holder hears of it. */
   protected override onLost(): void {
-    this.onGone();
+    this.entry.remove();
   }
 
   protected async removeEntry(): Promise<void> {
-    this.onGone(); // a no-op when the entry already went with a loss
+    this.entry.remove(); // a no-op when the entry already went with a loss
+  }
+
+  async setValue(value: string): Promise<boolean> {
+    return this.held && this.entry.setValue(value);
   }
 }

@@ -11,7 +11,10 @@ function makeLock() {
     released: (lock: HeldLock) => told.push(`released ${lock.key}`),
     lost: (lock: HeldLock, error: LockLostError) => told.push(`lost ${lock.key}: ${error.reason}`),
   };
-  const lock = new InMemoryLock('k', 'p/k/memory_1', 1n, observer, () => removed++);
+  const lock = new InMemoryLock('k', 'p/k/memory_1', 1n, observer, {
+    remove: () => void removed++,
+    setValue: () => true,
+  });
   return { lock, told, removed: () => removed };
 }
 
