@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { Etcd3 } from 'etcd3';
 import {
   ETCD_LOCK_BACKEND,
@@ -21,6 +22,7 @@ import type {
   ResolvedLockSettings,
 } from './interfaces/etcd-lock-module-options.interface.js';
 import { LeaderService } from './election/leader.service.js';
+import { OnlyLeaderExplorer } from './election/only-leader.explorer.js';
 import { LockService } from './lock.service.js';
 import { parseModuleOptions } from './options/module-options.parser.js';
 
@@ -28,6 +30,7 @@ const PARSED_OPTIONS = 'ETCD_LOCK:PARSED_OPTIONS';
 type ParsedOptions = ReturnType<typeof parseModuleOptions>;
 
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: PARSED_OPTIONS,
@@ -69,6 +72,7 @@ type ParsedOptions = ReturnType<typeof parseModuleOptions>;
     },
     LockService,
     LeaderService,
+    OnlyLeaderExplorer,
   ],
   exports: [LockService, LeaderService, ETCD_LOCK_CLIENT],
 })

@@ -4,6 +4,8 @@ export { EtcdLockModule } from './etcd-lock.module.js';
 export { LockService } from './lock.service.js';
 /** Leader election: campaign, who leads, observe changes; Go `concurrency.Election` layout. */
 export { LeaderService } from './election/leader.service.js';
+/** Method decorator: runs only on the replica that leads the election; campaigns at bootstrap. */
+export { OnlyLeader } from './decorators/only-leader.decorator.js';
 /** A leadership this process holds, who leads an election, and the campaign options. */
 export type { CampaignOptions, LeaderInfo, Leadership } from './interfaces/leadership.interface.js';
 /** Method decorator: holds the lock while a controller or provider method runs. */
@@ -11,6 +13,7 @@ export { WithLock } from './decorators/with-lock.decorator.js';
 /** What `@WithLock` accepts (methods returning a Promise or an Observable) and returns. */
 export type {
   LockableMethod,
+  OnlyLeaderDecorator,
   SkippingWithLockDecorator,
   WithLockDecorator,
 } from './interfaces/with-lock-decorator.interface.js';

@@ -120,6 +120,22 @@ export class LockRunner {
     return (outcome as { value: T }).value;
   }
 
+  /**
+   * Runs `fn` in the async context of a lock held elsewhere (a leadership), without releasing
+   * it afterwards. Like `run`, a loss rejects at once.
+   */
+  async runHeld<T>(lock: HeldLock, fn: () => T | Promise<T>): Promise<T> {
+    const body = this.context.run(lock, fn);
+    const outcome = await Promise.race([
+      Promise.resolve(body).then((value) => ({ value })),
+      lock.whenLost().then((lost) => ({ lost })),
+    ]);
+    if ('lost' in outcome) throw outcome.lost;
+    const lost = lock.lostError();
+    if (lost) throw lost;
+    return outcome.value;
+  }
+
   /** Releases now, or when `holdAtLeast` is up; a lost lock goes in the background. */
   private async finish(lock: HeldLock, holdAtLeast: number): Promise<void> {
     const since = this.tracker.acquiredAt(lock);

@@ -19,7 +19,7 @@ import type { Lock } from './interfaces/lock.interface.js';
 import type { LockEvent } from './interfaces/lock-event.interface.js';
 import type { AcquireOptions, WithLockCallOptions } from './interfaces/lock-options.interface.js';
 import type { LockStats } from './interfaces/lock-stats.interface.js';
-import type { LockBackend } from './lock/lock-backend.interface.js';
+import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
 import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
 import { LockRunner } from './lock-runner.js';
 import { type LockCall, parseLockCall } from './options/lock-call.parser.js';
@@ -30,6 +30,10 @@ import { startLockTelemetry } from './telemetry/lock-telemetry.js';
 export const RUN_LOCKED = Symbol('nestjs-etcd-lock:runLocked');
 /** Takes an entry as a parsed call says, for `LeaderService`. @internal */
 export const TAKE_ENTRY = Symbol('nestjs-etcd-lock:takeEntry');
+/** Puts an event on `events$`, for `LeaderService`. @internal */
+export const EMIT_EVENT = Symbol('nestjs-etcd-lock:emitEvent');
+/** Runs a function under an entry already held, for `@OnlyLeader`. @internal */
+export const RUN_HELD = Symbol('nestjs-etcd-lock:runHeld');
 
 @Injectable()
 export class LockService
@@ -112,6 +116,16 @@ export class LockService
   /** Takes `name` (already validated) as `call` says. @internal */
   [TAKE_ENTRY](name: string, call: LockCall, site: CallSite): Promise<Lock | null> {
     return this.runner.take(name, call, site);
+  }
+
+  /** @internal */
+  [EMIT_EVENT](event: LockEvent): void {
+    this.tracker.emit(event);
+  }
+
+  /** Runs `fn` in the context of `entry`, held elsewhere; a loss rejects at once. @internal */
+  [RUN_HELD]<T>(entry: HeldLock, fn: () => T | Promise<T>): Promise<T> {
+    return this.runner.runHeld(entry, fn);
   }
 
   /**

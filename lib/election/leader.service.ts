@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
 import { captureCallSite } from '../context/call-site.js';
 import { ETCD_LOCK_BACKEND } from '../etcd-lock.constants.js';
@@ -10,10 +10,11 @@ import type {
 } from '../interfaces/leadership.interface.js';
 import type { HeldLock, LockBackend, QueueHead } from '../lock/lock-backend.interface.js';
 import { PROCESS_OWNER } from '../lock/process-owner.js';
-import { LockService, TAKE_ENTRY } from '../lock.service.js';
+import { EMIT_EVENT, LockService, RUN_HELD, TAKE_ENTRY } from '../lock.service.js';
 import { parseLockCall } from '../options/lock-call.parser.js';
 import { assertLockKey } from '../options/option-validators.js';
 import { HeldLeadership } from './leadership.js';
+import { StandingCampaign } from './standing-campaign.js';
 
 /**
  * Leader election on the lock queue, in the key layout of Go's `concurrency.Election`: the
@@ -21,10 +22,16 @@ import { HeldLeadership } from './leadership.js';
  * and Go services take part in the same election. Elections and locks share the prefix, so an
  * election and a lock of the same name exclude each other.
  */
+/** Runs a method only while this process leads the election, for `@OnlyLeader`. @internal */
+export const RUN_AS_LEADER = Symbol('nestjs-etcd-lock:runAsLeader');
+
 @Injectable()
-export class LeaderService {
+export class LeaderService implements OnModuleDestroy {
   /** This process's current leaderships, by election name. */
   private readonly leading = new Map<string, HeldLeadership>();
+  /** Elections campaigned for as long as the app runs (`@OnlyLeader`), by name. */
+  private readonly standing = new Map<string, StandingCampaign>();
+  private readonly logger = new Logger('EtcdLock');
 
   constructor(
     private readonly locks: LockService,
@@ -50,10 +57,16 @@ export class LeaderService {
         `"${name}" is held as a lock by this async context: an election needs its own name`,
       );
     }
-    const leadership: HeldLeadership = new HeldLeadership(entry as HeldLock, value, () => {
-      if (this.leading.get(name) === leadership) this.leading.delete(name);
+    const held = entry as HeldLock;
+    const leadership: HeldLeadership = new HeldLeadership(held, value, () => {
+      if (this.leading.get(name) !== leadership) return;
+      this.leading.delete(name);
+      const error = held.lostError();
+      if (error)
+        this.locks[EMIT_EVENT]({ type: 'leader.lost', key: name, term: held.fencingToken, error });
     });
     this.leading.set(name, leadership);
+    this.locks[EMIT_EVENT]({ type: 'leader.elected', key: name, term: held.fencingToken });
     return leadership;
   }
 
@@ -65,6 +78,31 @@ export class LeaderService {
   /** The leader now, then on every change (new leader, new proposal, nobody), until unsubscribed. */
   observe(name: string): Observable<LeaderInfo | undefined> {
     return this.backend.watchHead(assertLockKey(name, 'election name')).pipe(map(toLeader));
+  }
+
+  /** Campaigns for `name` until the module is destroyed, again after every loss. @internal */
+  stand(name: string): void {
+    if (this.standing.has(name)) return;
+    const campaign = (election: string, signal: AbortSignal) => this.campaign(election, { signal });
+    this.standing.set(name, new StandingCampaign(name, campaign, this.logger));
+  }
+
+  /**
+   * Runs `fn` if this process leads `name`, in the leadership's async context (so
+   * `LockService.current(name)` gives its signal); `undefined` otherwise. A loss while `fn`
+   * runs rejects at once with `LockLostError`. @internal
+   */
+  async [RUN_AS_LEADER]<T>(name: string, fn: () => T | Promise<T>): Promise<T | undefined> {
+    const leadership = this.leading.get(name);
+    if (!leadership?.isLeader) return undefined;
+    return this.locks[RUN_HELD](leadership.entry, fn);
+  }
+
+  /** Resigns standing campaigns first, so the next replica leads without waiting for a TTL. */
+  async onModuleDestroy(): Promise<void> {
+    const standing = [...this.standing.values()];
+    this.standing.clear();
+    await Promise.all(standing.map((campaign) => campaign.end()));
   }
 
   /** Whether this process leads `name` now (a local view: only fenced writes are proof). */

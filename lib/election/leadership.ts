@@ -7,7 +7,8 @@ import { assertEntryValue } from '../options/option-validators.js';
 /** A leadership is a held queue entry whose value is the proposal (Go's `Election` layout). */
 export class HeldLeadership implements Leadership {
   constructor(
-    private readonly entry: HeldLock,
+    /** The queue entry behind it. @internal */
+    readonly entry: HeldLock,
     private proposal: string,
     /** Told once the leadership ends, by resigning or by loss. */
     private readonly onEnd: () => void,

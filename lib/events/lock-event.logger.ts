@@ -11,7 +11,7 @@ export function logLockEvents(
 ): Subscription | undefined {
   if (level === 'none') return undefined;
   return events$.subscribe((event) => {
-    if (event.type === 'lost') logger.warn(describe(event));
+    if (event.type === 'lost' || event.type === 'leader.lost') logger.warn(describe(event));
     else if (level === 'all') logger.debug(describe(event));
   });
 }
@@ -33,5 +33,9 @@ function describe(event: LockEvent): string {
       return `could not acquire "${event.key}": ${event.error.message}`;
     case 'skipped':
       return `skipped "${event.key}": held elsewhere`;
+    case 'leader.elected':
+      return `elected leader of "${event.key}" (term ${event.term})`;
+    case 'leader.lost':
+      return `lost the leadership of "${event.key}" (term ${event.term}): ${event.error.message}`;
   }
 }

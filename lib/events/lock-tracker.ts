@@ -101,6 +101,11 @@ export class LockTracker implements LockObserver {
     this.subject.next({ type: 'lost', key, fencingToken, heldMs, error });
   }
 
+  /** An event that happens beside acquisitions, such as a change of leadership. */
+  emit(event: LockEvent): void {
+    this.subject.next(event);
+  }
+
   complete(): void {
     this.subject.complete();
   }

@@ -20,6 +20,10 @@ export type LockEvent =
   /** Timed out, aborted, or etcd failed (`LockTimeoutError`, `LockAcquireError`). */
   | { type: 'failed'; key: string; waitedMs: number; error: EtcdLockError }
   /** `onLocked: 'skip'` or `tryAcquire` found the lock held. */
-  | { type: 'skipped'; key: string };
+  | { type: 'skipped'; key: string }
+  /** This process now leads the election `key` (`LeaderService`, `@OnlyLeader`). */
+  | { type: 'leader.elected'; key: string; term: bigint }
+  /** This process no longer leads `key`, without having resigned. */
+  | { type: 'leader.lost'; key: string; term: bigint; error: LockLostError };
 
 export type LockEventType = LockEvent['type'];

@@ -34,3 +34,16 @@ export type SkippingWithLockDecorator = <M extends LockableMethod>(
   propertyKey: string | symbol,
   descriptor: TypedPropertyDescriptor<M> & AdmitsUndefined<M>,
 ) => void;
+
+/**
+ * The decorator `@OnlyLeader` returns: for async methods whose declared result admits
+ * `undefined`, which a replica that does not lead resolves to.
+ */
+export type OnlyLeaderDecorator = <
+  // oxlint-disable-next-line typescript/no-explicit-any -- any parameter list must fit
+  M extends (...args: any[]) => PromiseLike<unknown>,
+>(
+  target: object,
+  propertyKey: string | symbol,
+  descriptor: TypedPropertyDescriptor<M> & AdmitsUndefined<M>,
+) => void;

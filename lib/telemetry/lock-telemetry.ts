@@ -37,6 +37,11 @@ export function recordLockTelemetry(
     locks('Locks lost while held (lease expired or revoked)'),
   );
 
+  const leadership = meter.createCounter('etcd_lock.leadership.changes', {
+    unit: '{change}',
+    description: 'Elections this process began to lead (elected) or stopped leading (lost)',
+  });
+
   // Lock keys often carry ids, so they go on spans only, never on metric attributes.
   const span = (event: LockEvent, waitedMs: number, error?: Error) => {
     const startTime = performance.timeOrigin + performance.now() - waitedMs;
@@ -70,6 +75,10 @@ export function recordLockTelemetry(
         hold.record(event.heldMs / 1000, { 'lock.outcome': 'lost' });
         lost.add(1);
         return held.add(-1);
+      case 'leader.elected':
+        return leadership.add(1, { 'leader.outcome': 'elected' });
+      case 'leader.lost':
+        return leadership.add(1, { 'leader.outcome': 'lost' });
     }
   });
 }

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from '../etcd-lock.constants.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import type { LockModuleSettings } from '../interfaces/etcd-lock-module-options.interface.js';
@@ -7,6 +8,7 @@ import {
   lockExceptionFilterProviders,
 } from '../http/lock-exception-filter.provider.js';
 import { LeaderService } from '../election/leader.service.js';
+import { OnlyLeaderExplorer } from '../election/only-leader.explorer.js';
 import { LockService } from '../lock.service.js';
 import { parseLockSettings } from '../options/module-options.parser.js';
 import { InMemoryLockBackend } from './in-memory-lock.backend.js';
@@ -39,6 +41,7 @@ export class EtcdLockTestingModule {
     return {
       module: EtcdLockTestingModule,
       global: true,
+      imports: [DiscoveryModule],
       providers: [
         { provide: ETCD_LOCK_SETTINGS, useValue: settings },
         { provide: InMemoryLockBackend, useValue: backend },
@@ -46,6 +49,7 @@ export class EtcdLockTestingModule {
         { provide: ETCD_LOCK_BACKEND, useFactory: () => backend.replica() },
         LockService,
         LeaderService,
+        OnlyLeaderExplorer,
         ...lockExceptionFilterProviders(httpErrors),
       ],
       exports: [LockService, LeaderService, InMemoryLockBackend],

@@ -1,0 +1,52 @@
+import { Inject } from '@nestjs/common';
+import { LeaderService, RUN_AS_LEADER } from '../election/leader.service.js';
+import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
+import type { OnlyLeaderDecorator } from '../interfaces/with-lock-decorator.interface.js';
+import { assertLockKey } from '../options/option-validators.js';
+import { copyMethodMetadata } from './copy-method-metadata.js';
+import { methodReturnKind } from './method-return.kind.js';
+
+/** The election a method is marked with, read by the module at bootstrap to campaign for it. */
+export const ONLY_LEADER_ELECTION = Symbol('nestjs-etcd-lock:onlyLeader');
+
+// Nest names the property in its missing-provider error, so the description says the fix.
+const LEADER_SERVICE = Symbol('LeaderService from EtcdLockModule.forRoot()');
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Runs the method only on the replica that leads `election`; elsewhere the call is skipped
+ * and resolves `undefined`. At bootstrap the module campaigns for every election an
+ * `@OnlyLeader` method names, campaigns again after a loss, and resigns on shutdown. If
+ * leadership is lost while the method runs, the call rejects with `LockLostError` at once and
+ * `locks.current(election)?.signal` has aborted.
+ */
+export function OnlyLeader(election: string): OnlyLeaderDecorator {
+  const name = assertLockKey(election, '@OnlyLeader election name');
+  return (target, propertyKey, descriptor) => {
+    const original: unknown = descriptor.value;
+    const className = target.constructor.name;
+    const method = String(propertyKey);
+    const where = `${className}.${method}`;
+    if (typeof original !== 'function') {
+      throw new InvalidLockArgumentError('@OnlyLeader target', `${where} is not a method`);
+    }
+    if (methodReturnKind(target, propertyKey, original as Method, where) === 'observable') {
+      throw new InvalidLockArgumentError('@OnlyLeader target', `${where}: make it async`);
+    }
+    Inject(LeaderService)(target, LEADER_SERVICE);
+    const wrapped = {
+      async [method](this: { [LEADER_SERVICE]?: LeaderService }, ...args: unknown[]) {
+        const leaders = this?.[LEADER_SERVICE];
+        if (typeof leaders?.[RUN_AS_LEADER] !== 'function') {
+          throw new LockModuleMissingError(className, method, '@OnlyLeader');
+        }
+        return leaders[RUN_AS_LEADER](name, () => (original as Method).apply(this, args));
+      },
+    }[method]!;
+    copyMethodMetadata(original, wrapped);
+    Reflect.defineMetadata(ONLY_LEADER_ELECTION, name, wrapped);
+    descriptor.value = wrapped as unknown as typeof descriptor.value;
+  };
+}
