@@ -5,15 +5,13 @@ import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
 import type { OnlyLeaderDecorator } from '../interfaces/with-lock-decorator.interface.js';
 import { assertLockKey } from '../options/option-validators.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
-import { methodReturnKind } from './method-return.kind.js';
+import { decoratedMethod } from './decorated-method.js';
 
 /** The election a method is marked with, read by the module at bootstrap to campaign for it. */
 export const ONLY_LEADER_ELECTION = Symbol('nestjs-etcd-lock:onlyLeader');
 
 // Nest names the property in its missing-provider error, so the description says the fix.
 const LEADER_SERVICE = Symbol('LeaderService from EtcdLockModule.forRoot()');
-
-type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * Runs the method only on the replica that leads `election`; elsewhere the call is skipped
@@ -25,14 +23,13 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
 export function OnlyLeader(election: string): OnlyLeaderDecorator {
   const name = assertLockKey(election, '@OnlyLeader election name');
   return (target, propertyKey, descriptor) => {
-    const original: unknown = descriptor.value;
-    const className = target.constructor.name;
-    const method = String(propertyKey);
-    const where = `${className}.${method}`;
-    if (typeof original !== 'function') {
-      throw new InvalidLockArgumentError('@OnlyLeader target', `${where} is not a method`);
-    }
-    if (methodReturnKind(target, propertyKey, original as Method, where) === 'observable') {
+    const { original, className, method, where, kind } = decoratedMethod(
+      '@OnlyLeader',
+      target,
+      propertyKey,
+      descriptor.value,
+    );
+    if (kind === 'observable') {
       throw new InvalidLockArgumentError('@OnlyLeader target', `${where}: make it async`);
     }
     Inject(LeaderService)(target, LEADER_SERVICE);
@@ -42,7 +39,7 @@ export function OnlyLeader(election: string): OnlyLeaderDecorator {
         if (typeof leaders?.[RUN_AS_LEADER] !== 'function') {
           throw new LockModuleMissingError(className, method, '@OnlyLeader');
         }
-        return leaders[RUN_AS_LEADER](name, () => (original as Method).apply(this, args));
+        return leaders[RUN_AS_LEADER](name, () => original.apply(this, args));
       },
     }[method]!;
     copyMethodMetadata(original, wrapped);

@@ -1,6 +1,5 @@
 import { Inject, Logger } from '@nestjs/common';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
-import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
 import type { WithLockOptions } from '../interfaces/lock-options.interface.js';
 import type {
@@ -10,15 +9,13 @@ import type {
 import { LockService, RUN_LOCKED } from '../lock.service.js';
 import { parseDecoratorOptions } from '../options/lock-call.parser.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
+import { decoratedMethod } from './decorated-method.js';
 import { assertLockKeyForm, type LockKey, resolveLockKey } from './lock-key.resolver.js';
-import { methodReturnKind } from './method-return.kind.js';
 import { lockAroundObservable } from './observable-lock.js';
 
 /** Where Nest injects each decorated instance's own `LockService` (one per application). */
 // Nest names the property in its missing-provider error, so the description says the fix.
 const LOCK_SERVICE = Symbol('LockService from EtcdLockModule.forRoot()');
-
-type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * Holds the lock while the method runs, on controllers and plain providers alike: until its
@@ -40,14 +37,12 @@ export function WithLock(
   // Parsed once, here; unset timing options follow the module defaults at call time.
   const call = parseDecoratorOptions(ttlOrOptions, retries);
   return (target, propertyKey, descriptor) => {
-    const original: unknown = descriptor.value;
-    const className = target.constructor.name;
-    const method = String(propertyKey);
-    const where = `${className}.${method}`;
-    if (typeof original !== 'function') {
-      throw new InvalidLockArgumentError('@WithLock target', `${where} is not a method`);
-    }
-    const kind = methodReturnKind(target, propertyKey, original as Method, where);
+    const { original, className, method, where, kind } = decoratedMethod(
+      '@WithLock',
+      target,
+      propertyKey,
+      descriptor.value,
+    );
     const site = `@WithLock on ${where}`;
     Inject(LockService)(target, LOCK_SERVICE);
     const serviceOf = (self: { [LOCK_SERVICE]?: LockService }): LockService => {
@@ -65,7 +60,7 @@ export function WithLock(
               const name = resolveLockKey(lockKey, this, args);
               return lockAroundObservable(
                 (body, signal) => service[RUN_LOCKED](name, body, { ...call, signal }, site),
-                () => (original as Method).apply(this, args) as Observable<unknown>,
+                () => original.apply(this, args) as Observable<unknown>,
               );
             },
           }[method]!
@@ -73,7 +68,7 @@ export function WithLock(
             async [method](this: { [LOCK_SERVICE]?: LockService }, ...args: unknown[]) {
               const service = serviceOf(this);
               const name = resolveLockKey(lockKey, this, args);
-              const body = () => (original as Method).apply(this, args);
+              const body = () => original.apply(this, args);
               return service[RUN_LOCKED](
                 name,
                 kind === 'promise' ? body : () => settleUndeclared(body(), where),
