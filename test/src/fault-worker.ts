@@ -7,6 +7,8 @@ import type { Etcd3 } from 'etcd3';
 import {
   ETCD_LOCK_CLIENT,
   EtcdLockModule,
+  LeaderService,
+  type Leadership,
   type Lock,
   LockService,
   WithLock,
@@ -28,7 +30,11 @@ type Command =
   | { op: 'status' }
   | { op: 'fencedWrite'; key: string; value: string }
   | { op: 'release' }
-  | { op: 'slowJob'; key: string; ms: number };
+  | { op: 'slowJob'; key: string; ms: number }
+  | { op: 'campaign'; name: string; value: string }
+  | { op: 'leaderStatus' }
+  | { op: 'leaderFencedWrite'; key: string; value: string }
+  | { op: 'close' };
 
 /**
  * A process that a fault test drives line by line over stdin/stdout (JSON), so the test can
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
   const locks = app.get(LockService);
   const client = app.get<Etcd3>(ETCD_LOCK_CLIENT);
   let lock: Lock | undefined;
+  let leadership: Leadership | undefined;
   const reply = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
   reply({ ready: true, pid: process.pid });
   for await (const line of createInterface({ input: process.stdin })) {
@@ -67,6 +74,26 @@ async function main(): Promise<void> {
       } else if (command.op === 'release') {
         await lock!.release();
         reply({ released: true });
+      } else if (command.op === 'campaign') {
+        leadership = await app.get(LeaderService).campaign(command.name, { value: command.value });
+        reply({ term: String(leadership.term) });
+      } else if (command.op === 'leaderStatus') {
+        const reason = leadership?.signal.reason as Error | undefined;
+        reply({
+          aborted: leadership?.signal.aborted,
+          reason: reason?.name,
+          leads: leadership?.isLeader,
+        });
+      } else if (command.op === 'leaderFencedWrite') {
+        const res = await leadership!
+          .ifLeader()
+          .then(client.put(command.key).value(command.value))
+          .commit();
+        reply({ succeeded: res.succeeded });
+      } else if (command.op === 'close') {
+        await app.close(); // graceful shutdown: resigns by revoking the lease
+        reply({ closed: true });
+        process.exit(0);
       } else if (command.op === 'slowJob') {
         const outcome = app
           .get(SlowJob)
