@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdLockHealthIndicator } from '../lib/health/index.js';
-import { EtcdLockModule, LockService } from '../lib/index.js';
+import { EtcdLockModule, LeaderService, LockService } from '../lib/index.js';
 import { type EtcdInstance, startEtcd } from '../tools/etcd/etcd-process.js';
 import { uniquePrefix } from './support/lock-app.js';
 
@@ -68,6 +68,15 @@ describe('EtcdLockHealthIndicator with @nestjs/terminus', () => {
     expect(lease!.remainingMs).toBeLessThanOrEqual(7000);
     await held.release();
     await (await waiting).release();
+  });
+
+  it('names the elections this process leads', async () => {
+    const leadership = await app.get(LeaderService).campaign('reports');
+    const body = (await (await fetch(url)).json()) as HealthBody;
+    expect(body.info!['etcd-lock']).toMatchObject({ status: 'up', leading: ['reports'] });
+    await leadership.resign();
+    const after = (await (await fetch(url)).json()) as HealthBody;
+    expect(after.info!['etcd-lock']).toMatchObject({ leading: [] });
   });
 
   it('is down with 503 when etcd does not answer in time', async () => {

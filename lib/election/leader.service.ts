@@ -28,7 +28,7 @@ export const RUN_AS_LEADER = Symbol('nestjs-etcd-lock:runAsLeader');
 @Injectable()
 export class LeaderService implements OnModuleDestroy {
   /** This process's current leaderships, by election name. */
-  private readonly leading = new Map<string, HeldLeadership>();
+  private readonly leadingNow = new Map<string, HeldLeadership>();
   /** Elections campaigned for as long as the app runs (`@OnlyLeader`), by name. */
   private readonly standing = new Map<string, StandingCampaign>();
   private readonly logger = new Logger('EtcdLock');
@@ -59,13 +59,13 @@ export class LeaderService implements OnModuleDestroy {
     }
     const held = entry as HeldLock;
     const leadership: HeldLeadership = new HeldLeadership(held, value, () => {
-      if (this.leading.get(name) !== leadership) return;
-      this.leading.delete(name);
+      if (this.leadingNow.get(name) !== leadership) return;
+      this.leadingNow.delete(name);
       const error = held.lostError();
       if (error)
         this.locks[EMIT_EVENT]({ type: 'leader.lost', key: name, term: held.fencingToken, error });
     });
-    this.leading.set(name, leadership);
+    this.leadingNow.set(name, leadership);
     this.locks[EMIT_EVENT]({ type: 'leader.elected', key: name, term: held.fencingToken });
     return leadership;
   }
@@ -93,7 +93,7 @@ export class LeaderService implements OnModuleDestroy {
    * runs rejects at once with `LockLostError`. @internal
    */
   async [RUN_AS_LEADER]<T>(name: string, fn: () => T | Promise<T>): Promise<T | undefined> {
-    const leadership = this.leading.get(name);
+    const leadership = this.leadingNow.get(name);
     if (!leadership?.isLeader) return undefined;
     return this.locks[RUN_HELD](leadership.entry, fn);
   }
@@ -105,9 +105,14 @@ export class LeaderService implements OnModuleDestroy {
     await Promise.all(standing.map((campaign) => campaign.end()));
   }
 
+  /** The elections this process leads now. */
+  leading(): string[] {
+    return [...this.leadingNow.keys()];
+  }
+
   /** Whether this process leads `name` now (a local view: only fenced writes are proof). */
   isLeader(name: string): boolean {
-    return this.leading.get(assertLockKey(name, 'election name'))?.isLeader ?? false;
+    return this.leadingNow.get(assertLockKey(name, 'election name'))?.isLeader ?? false;
   }
 }
 

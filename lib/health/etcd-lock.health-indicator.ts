@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import { LeaderService } from '../election/leader.service.js';
 import { LockService } from '../lock.service.js';
 
 export interface EtcdLockHealthOptions {
@@ -10,7 +11,8 @@ export interface EtcdLockHealthOptions {
 
 /**
  * A `@nestjs/terminus` indicator: `down` if etcd does not answer in time, otherwise `up` with
- * this process's held locks, waiters and leases (each with its remaining TTL).
+ * this process's held locks, waiters, the elections it leads, and its leases (each with its
+ * remaining TTL).
  * Add it to the providers of the module that imports `TerminusModule`.
  */
 @Injectable()
@@ -18,6 +20,7 @@ export class EtcdLockHealthIndicator {
   constructor(
     private readonly locks: LockService,
     private readonly health: HealthIndicatorService,
+    private readonly leaders: LeaderService,
   ) {}
 
   async isHealthy<const Key extends string = 'etcd-lock'>(
@@ -30,7 +33,7 @@ export class EtcdLockHealthIndicator {
     }
     const indicator = this.health.check(key);
     const { held, waiting, sessions } = this.locks.stats();
-    const details = { held, waiting, leases: sessions };
+    const details = { held, waiting, leading: this.leaders.leading(), leases: sessions };
     try {
       await withTimeout(this.locks.ping(), timeout);
     } catch (error) {
