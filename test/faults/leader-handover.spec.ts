@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeaderService } from '../../lib/index.js';
+import type { LeaderSection } from '../src/leader-worker.js';
 import { JsonLineWorker } from '../support/json-line-worker.js';
 import { recordFault } from '../support/fault-record.js';
 import { bootContext, etcdHosts, inspector, keysUnder, uniquePrefix } from '../support/lock-app.js';
@@ -93,6 +94,73 @@ describe('a leader that stops, dies or freezes', () => {
       invariant:
         'the standby leads with a higher term; the woken leader sees LockLostError and its fenced write is rejected',
       figure: `standby led ${(handoverMs / 1000).toFixed(2)} s after the freeze; stale fenced write rejected`,
+    });
+  });
+});
+
+/** Reads every line a worker prints, until it ends; `until` waits for a condition on them. */
+function collect(worker: JsonLineWorker) {
+  const lines: Record<string, unknown>[] = [];
+  let ended = false;
+  let changed: () => void = () => undefined;
+  const done = (async () => {
+    for (;;) {
+      try {
+        lines.push(await worker.next());
+      } catch {
+        ended = true; // the process exited: every line it wrote has been read
+        return changed();
+      }
+      changed();
+    }
+  })();
+  const until = async (ok: () => boolean): Promise<boolean> => {
+    while (!ok()) {
+      if (ended) return false;
+      await new Promise<void>((resolve) => (changed = resolve));
+    }
+    return true;
+  };
+  const runs = () => lines.filter((line) => 'enter' in line) as unknown as LeaderSection[];
+  return { worker, lines, runs, until, done };
+}
+
+describe('leader-only work across replicas', () => {
+  it('runs on one replica at a time, with terms that only increase, through a leader kill', async () => {
+    const prefix = uniquePrefix('lead-work');
+    const env = { ETCD_HOSTS: etcdHosts(), LOCK_PREFIX: prefix, TTL: String(TTL) };
+    const workers = await Promise.all(
+      [1, 2, 3].map(() => JsonLineWorker.start(env, 'leader-worker')),
+    );
+    const replicas = workers.map(collect);
+    // Whichever replica leads runs the job 10 times; then it is killed mid-stream.
+    const first = await Promise.race(
+      replicas.map((r) => r.until(() => r.runs().length >= 10).then(() => r)),
+    );
+    first.worker.kill('SIGKILL');
+    await first.done;
+    const others = replicas.filter((r) => r !== first);
+    // The next leader takes over once the dead one's lease expires: wait for 10 of its runs.
+    await Promise.race(others.map((r) => r.until(() => r.runs().length >= 10)));
+    for (const r of others) r.worker.send({ op: 'stop' });
+    await Promise.all(others.map((r) => r.done));
+    workers.forEach((w) => w.dispose());
+
+    const ordered = replicas.flatMap((r) => r.runs()).sort((a, b) => a.enter - b.enter);
+    const overlaps = ordered.filter((s, i) => i > 0 && s.enter < ordered[i - 1]!.exit);
+    const regressions = ordered.filter(
+      (s, i) => i > 0 && BigInt(s.term) < BigInt(ordered[i - 1]!.term),
+    );
+    const leaders = new Set(ordered.map((s) => s.pid));
+    expect(overlaps).toEqual([]);
+    expect(regressions).toEqual([]);
+    expect(leaders.size).toBe(2);
+    const errors = replicas.flatMap((r) => r.lines.filter((line) => 'error' in line));
+    expect(errors).toEqual([]);
+    recordFault({
+      scenario: 'Leader-only work, leader killed',
+      invariant: 'at most one replica runs leader-only work at a time; terms never decrease',
+      figure: `${ordered.length} runs by ${leaders.size} replicas in turn; overlaps 0; term regressions 0`,
     });
   });
 });
