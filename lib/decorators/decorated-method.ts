@@ -26,6 +26,6 @@ export function decoratedMethod(
     throw new InvalidLockArgumentError(`${decorator} target`, `${where} is not a method`);
   }
   const original = value as Method;
-  const kind = methodReturnKind(target, propertyKey, original, where);
+  const kind = methodReturnKind(target, propertyKey, original, where, decorator);
   return { original, className, method, where, kind };
 }

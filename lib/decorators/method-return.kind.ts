@@ -15,6 +15,7 @@ export function methodReturnKind(
   propertyKey: string | symbol,
   method: (...args: unknown[]) => unknown,
   where: string,
+  decorator = '@WithLock',
 ): MethodReturnKind {
   if (method.constructor.name === 'AsyncFunction') return 'promise';
   const declared: unknown = Reflect.getMetadata?.('design:returntype', target, propertyKey);
@@ -24,7 +25,7 @@ export function methodReturnKind(
   // Object, an interface or a union: TypeScript erased what it is, so each call tells.
   if (!SYNCHRONOUS.includes(declared)) return 'unknown';
   throw new InvalidLockArgumentError(
-    '@WithLock target',
+    `${decorator} target`,
     `${where} returns ${describe(declared)}, which a lock cannot be held around: ` +
       'make it async, or return a Promise or an Observable',
   );
