@@ -4,7 +4,8 @@ import { setTimeout as outage } from 'node:timers/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Etcd3 } from 'etcd3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LockLostError, LockService } from '../../lib/index.js';
+import { filter, firstValueFrom } from 'rxjs';
+import { LeaderService, LockLostError, LockService } from '../../lib/index.js';
 import { type EtcdInstance, startEtcd } from '../../tools/etcd/etcd-process.js';
 import { recordFault } from '../support/fault-record.js';
 import { bootContext, keysUnder, uniquePrefix } from '../support/lock-app.js';
@@ -83,6 +84,45 @@ describe('single-node etcd killed (-9) and restarted on the same data dir', () =
       scenario: 'etcd restarted, outage > ttl',
       invariant: 'held lock reported lost (LockLostError); waiter gets the lock after etcd returns',
       figure: `ttl 2 s: loss signalled ${(lostAfter / 1000).toFixed(2)} s after the crash; waiter acquired after restart`,
+    });
+  });
+});
+
+describe('elections across an etcd restart longer than the TTL (etcd3 #158)', () => {
+  it('ends with exactly one leader, with a higher term', async () => {
+    const etcd = await startEtcd();
+    const options = { hosts: etcd.endpoint, prefix: uniquePrefix('fault-elect'), ttl: 2 };
+    const apps = await Promise.all([1, 2, 3].map(() => bootContext(options)));
+    const leaders = apps.map((app) => app.get(LeaderService));
+    const elected = () =>
+      Promise.race(
+        apps.map((app) =>
+          firstValueFrom(
+            app.get(LockService).events$.pipe(filter((e) => e.type === 'leader.elected')),
+          ),
+        ),
+      );
+    const firstElection = elected();
+    for (const service of leaders) service.stand('reports'); // what @OnlyLeader does
+    const before = await firstElection;
+    await etcd.member.crash();
+    const next = elected();
+    await outage(3_000);
+    await etcd.member.start();
+    const after = await next;
+    const leading = leaders.filter((service) => service.isLeader('reports'));
+    const named = await leaders[0]!.leader('reports');
+    expect(leading).toHaveLength(1);
+    expect(after.type === 'leader.elected' && before.type === 'leader.elected').toBe(true);
+    const [termBefore, termAfter] = [before, after].map((e) => (e as { term: bigint }).term);
+    expect(termAfter! > termBefore!).toBe(true);
+    expect(named?.term).toBe(termAfter);
+    await Promise.all(apps.map((app) => app.close()));
+    await etcd.stop();
+    recordFault({
+      scenario: 'etcd restarted, outage > ttl, 3 replicas campaigning',
+      invariant: 'exactly one leader afterwards, with a higher term; leader() names it',
+      figure: `3 s outage, ttl 2 s: one leader (term ${termBefore} → ${termAfter})`,
     });
   });
 });

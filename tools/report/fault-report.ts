@@ -8,6 +8,7 @@ const EXPECTED = [
   'Holder frozen (SIGSTOP > ttl)',
   'etcd restarted, outage < ttl',
   'etcd restarted, outage > ttl',
+  'etcd restarted, outage > ttl, 3 replicas campaigning',
   'Leader killed (3-member cluster)',
   'Grey failure: follower frozen, ttl 10 (default)',
   'Grey failure: follower frozen, ttl 4',
