@@ -39,11 +39,13 @@ describe.each(BACKENDS)('@OnlyLeader (%s backend)', (kind) => {
   const elected = (replicas: INestApplicationContext[]) =>
     Promise.race(
       replicas.map((app) => {
+        // Resolves `undefined` instead of rejecting when the app closes first.
         const announced = firstValueFrom(
           app.get(LockService).events$.pipe(filter((e) => e.type === 'leader.elected')),
+          { defaultValue: undefined },
         );
         if (app.get(LeaderService).isLeader('reports')) return app;
-        return announced.then(() => app);
+        return announced.then((event) => (event ? app : new Promise<never>(() => {})));
       }),
     );
 

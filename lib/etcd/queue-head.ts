@@ -1,8 +1,21 @@
-import { concatMap, distinctUntilChanged, from, Observable, startWith, Subject } from 'rxjs';
+import {
+  catchError,
+  concatMap,
+  distinctUntilChanged,
+  EMPTY,
+  from,
+  Observable,
+  startWith,
+  Subject,
+} from 'rxjs';
+import type { Watcher } from 'etcd3';
 import type { QueueHead } from '../lock/lock-backend.interface.js';
 import { describeEtcdFailure, UNKNOWN_HOST } from './etcd-failure.diagnosis.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { cancelWatch, openWatch } from './watch-open.js';
+
+/** After a failed watch or read, how long to wait before trying again. */
+const RETRY_MS = 500;
 
 /** The oldest key under `queuePrefix`, as Go's `Election.Leader` reads it. */
 export async function readQueueHead(
@@ -31,19 +44,42 @@ export function watchQueueHead(
 ): Observable<QueueHead | undefined> {
   return new Observable<QueueHead | undefined>((subscriber) => {
     const changed = new Subject<void>();
-    const { watcher, ready } = openWatch(members.current().client.watch().prefix(queuePrefix));
-    // Also after a reconnect: events may have been missed while the stream was down.
-    watcher.on('data', () => changed.next());
-    watcher.on('connected', () => changed.next());
+    let watcher: Watcher | undefined;
+    let stopped = false;
+    // On the member used now; again on the next one when it goes silent or the watch fails.
+    const open = () => {
+      if (stopped) return;
+      const member = members.current();
+      const opened = openWatch(member.client.watch().prefix(queuePrefix));
+      watcher = opened.watcher;
+      // Also after a (re)connect: events may have been missed while no stream was up.
+      watcher.on('data', () => changed.next());
+      watcher.on('connected', () => changed.next());
+      const reopen = (which: Watcher) => () => {
+        if (which !== watcher) return;
+        cancelWatch(which);
+        watcher = undefined;
+        open();
+      };
+      // A refused stream is tried again shortly, not in a tight loop.
+      opened.ready.catch(() => setTimeout(reopen(opened.watcher), RETRY_MS).unref());
+      members.silenced(member).addEventListener('abort', reopen(opened.watcher), { once: true });
+    };
+    open();
     const subscription = changed
       .pipe(
         startWith(undefined),
-        concatMap(() => from(readQueueHead(members, queuePrefix))),
+        concatMap(() =>
+          from(readQueueHead(members, queuePrefix)).pipe(
+            // A failed read is tried again shortly; the last answer stays the current one.
+            catchError(() => (setTimeout(() => changed.next(), RETRY_MS).unref(), EMPTY)),
+          ),
+        ),
         distinctUntilChanged((a, b) => a?.token === b?.token && a?.value === b?.value),
       )
       .subscribe(subscriber);
-    ready.catch((error: unknown) => subscriber.error(describeEtcdFailure(error, UNKNOWN_HOST)));
     return () => {
+      stopped = true;
       subscription.unsubscribe();
       cancelWatch(watcher);
     };

@@ -44,10 +44,10 @@ async function main(): Promise<void> {
   const job = app.get(ReportsJob);
   const print = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
   print({ ready: true, pid: process.pid });
-  let stopping = false;
+  const stop = new AbortController();
   const input = createInterface({ input: process.stdin });
-  input.once('line', () => (stopping = true));
-  while (!stopping) {
+  input.once('line', () => stop.abort());
+  while (!stop.signal.aborted) {
     const section = await job.tick().catch((error: Error) => ({ error: error.name }));
     if (section) print(section);
     await sleep(25);

@@ -21,6 +21,7 @@ const EXPECTED = [
   'Elected leader killed (SIGKILL)',
   'Elected leader frozen (SIGSTOP > ttl)',
   'Leader-only work, leader killed',
+  'Election observer, its member frozen',
   'Held key deleted by someone else',
   'Lock lost while etcd is frozen, ttl 4',
   'Quorum lost (2 of 3 down)',
