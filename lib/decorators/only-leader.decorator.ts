@@ -1,14 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { LeaderService, RUN_AS_LEADER } from '../election/leader.service.js';
+import { ONLY_LEADER_ELECTION } from '../election/only-leader.metadata.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
 import type { OnlyLeaderDecorator } from '../interfaces/with-lock-decorator.interface.js';
 import { assertLockKey } from '../options/option-validators.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
 import { decoratedMethod } from './decorated-method.js';
-
-/** The election a method is marked with, read by the module at bootstrap to campaign for it. */
-export const ONLY_LEADER_ELECTION = Symbol('nestjs-etcd-lock:onlyLeader');
 
 // Nest names the property in its missing-provider error, so the description says the fix.
 const LEADER_SERVICE = Symbol('LeaderService from EtcdLockModule.forRoot()');

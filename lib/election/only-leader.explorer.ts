@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { ONLY_LEADER_ELECTION } from '../decorators/only-leader.decorator.js';
+import { ONLY_LEADER_ELECTION } from './only-leader.metadata.js';
 import { LeaderService } from './leader.service.js';
 
 /** At bootstrap, campaigns for every election that an `@OnlyLeader` method of this app names. */
