@@ -18,6 +18,9 @@ import { RunningWork } from './lock/running-work.js';
 import { ShutdownSignal } from './lock/shutdown.js';
 import { type LockCall, withDefaults } from './options/lock-call.parser.js';
 
+/** How a body under a lock ended: with its value, or overtaken by the lock's loss. */
+type BodyOrLoss<T> = { value: T } | { lost: LockLostError };
+
 /** What `LockService` does on every call: reentrancy, bookkeeping, holding, and shutdown. */
 export class LockRunner {
   private readonly shutdown = new AbortController();
@@ -103,13 +106,9 @@ export class LockRunner {
     if (lock.reentrant) return fn(lock);
     const held = lock as HeldLock;
     this.work.start(held);
-    let outcome: { value: T } | { lost: LockLostError };
+    let outcome: BodyOrLoss<T>;
     try {
-      const body = this.context.run(held, () => fn(held));
-      outcome = await Promise.race([
-        Promise.resolve(body).then((value) => ({ value })),
-        held.whenLost().then((lost) => ({ lost })),
-      ]);
+      outcome = await this.bodyOrLoss(held, () => fn(held));
     } catch (error) {
       await this.finish(held, holdAtLeast);
       throw error;
@@ -125,15 +124,19 @@ export class LockRunner {
    * it afterwards. Like `run`, a loss rejects at once.
    */
   async runHeld<T>(lock: HeldLock, fn: () => T | Promise<T>): Promise<T> {
+    const outcome = await this.bodyOrLoss(lock, fn);
+    const lost = 'lost' in outcome ? outcome.lost : lock.lostError();
+    if (lost) throw lost;
+    return (outcome as { value: T }).value;
+  }
+
+  /** Runs `fn` in `lock`'s async context: its value, or the loss if that comes first. */
+  private bodyOrLoss<T>(lock: HeldLock, fn: () => T | Promise<T>): Promise<BodyOrLoss<T>> {
     const body = this.context.run(lock, fn);
-    const outcome = await Promise.race([
+    return Promise.race([
       Promise.resolve(body).then((value) => ({ value })),
       lock.whenLost().then((lost) => ({ lost })),
     ]);
-    if ('lost' in outcome) throw outcome.lost;
-    const lost = lock.lostError();
-    if (lost) throw lost;
-    return outcome.value;
   }
 
   /** Releases now, or when `holdAtLeast` is up; a lost lock goes in the background. */
