@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TerminusModule } from '@nestjs/terminus';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdLockHealthIndicator } from '../lib/health/index.js';
 import {
   EtcdLockModule,
@@ -11,6 +10,7 @@ import {
   LockService,
 } from '../lib/index.js';
 import { type EtcdInstance, startEtcd } from '../tools/etcd/etcd-process.js';
+import { enableAuth, etcdctlAt } from './support/etcd-auth.js';
 
 /** Health and ping must fail exactly when locks would: here etcd has authentication on. */
 describe('ping and health against an etcd with authentication', () => {
@@ -19,22 +19,10 @@ describe('ping and health against an etcd with authentication', () => {
 
   beforeAll(async () => {
     etcd = await startEtcd(); // its own etcd: auth on the shared one would break other tests
-    const ctl = (...args: string[]) =>
-      execFileSync(inject('etcdctl'), [`--endpoints=${etcd.endpoint}`, ...args], {
-        env: { ...process.env, ETCDCTL_API: '3' },
-        stdio: 'ignore',
-      });
-    ctl('user', 'add', 'root:root-pw');
-    ctl('user', 'grant-role', 'root', 'root');
-    ctl('role', 'add', 'reader');
-    ctl('role', 'grant-permission', 'reader', '--prefix=true', 'read', 'app/');
-    ctl('user', 'add', 'reader:r-pw');
-    ctl('user', 'grant-role', 'reader', 'reader');
-    ctl('role', 'add', 'writer');
-    ctl('role', 'grant-permission', 'writer', '--prefix=true', 'readwrite', 'app/');
-    ctl('user', 'add', 'writer:w-pw');
-    ctl('user', 'grant-role', 'writer', 'writer');
-    ctl('auth', 'enable');
+    enableAuth(etcdctlAt(etcd.endpoint), [
+      { user: 'reader', password: 'r-pw', permission: 'read', prefix: 'app/' },
+      { user: 'writer', password: 'w-pw', permission: 'readwrite', prefix: 'app/' },
+    ]);
   });
   afterAll(async () => {
     for (const app of apps) await app.close();

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EtcdLockModuleOptions, LockAcquireError, LockService } from '../../lib/index.js';
 import { type EtcdInstance, startEtcd } from '../../tools/etcd/etcd-process.js';
+import { enableAuth, etcdctlAt } from '../support/etcd-auth.js';
 import { recordFault } from '../support/fault-record.js';
 import { bootContext } from '../support/lock-app.js';
 import { makeTlsMaterial, readPem, type TlsMaterial } from '../support/tls-material.js';
@@ -20,22 +20,10 @@ describe('TLS and etcd auth: a tenant user whose role covers only its own prefix
       clientScheme: 'https',
       extraArgs: ['--cert-file', tls.serverCert, '--key-file', tls.serverKey],
     });
-    const ctl = (...args: string[]) =>
-      execFileSync(
-        inject('etcdctl'),
-        [`--endpoints=https://${etcd.endpoint}`, `--cacert=${tls.caCert}`, ...args],
-        {
-          env: { ...process.env, ETCDCTL_API: '3' },
-          stdio: 'ignore',
-        },
-      );
-    ctl('user', 'add', 'root:root-pw');
-    ctl('user', 'grant-role', 'root', 'root');
-    ctl('role', 'add', 'tenant-a');
-    ctl('role', 'grant-permission', 'tenant-a', '--prefix=true', 'readwrite', 'tenant-a/');
-    ctl('user', 'add', 'tenant-a:a-pw');
-    ctl('user', 'grant-role', 'tenant-a', 'tenant-a');
-    ctl('auth', 'enable');
+    const ctl = etcdctlAt(`https://${etcd.endpoint}`, `--cacert=${tls.caCert}`);
+    enableAuth(ctl, [
+      { user: 'tenant-a', password: 'a-pw', permission: 'readwrite', prefix: 'tenant-a/' },
+    ]);
     admin = new Etcd3({
       hosts: `https://${etcd.endpoint}`,
       credentials: { rootCertificate: readPem(tls.caCert) },
