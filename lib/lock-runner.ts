@@ -13,6 +13,7 @@ import type { ResolvedTimingOptions } from './interfaces/lock-options.interface.
 import { holdUntil } from './lock/hold-until.js';
 import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
 import { ReentrantLock } from './lock/reentrant-lock.js';
+import { covers, describeShape, joinLockNames } from './lock/lock-shape.js';
 import { leftOverMessage, withSelfHeldHint } from './lock-runner.messages.js';
 import { RunningWork } from './lock/running-work.js';
 import { ShutdownSignal } from './lock/shutdown.js';
@@ -53,21 +54,18 @@ export class LockRunner {
       .map((entry) => leftOverMessage(entry, this.work.has(entry.lock), timeoutMs));
   }
 
-  /** Takes the lock `name` (already validated) as `call` says; `null` when skipped. */
-  async take(name: string, call: LockCall, site?: CallSite): Promise<Lock | null> {
-    const outer = this.context.find(name);
-    if (outer) return new ReentrantLock(outer);
+  /** Takes the lock on `names` (already validated) as `call` says; `null` when skipped. */
+  async take(names: readonly string[], call: LockCall, site?: CallSite): Promise<Lock | null> {
+    const name = joinLockNames(names);
+    const outers = names.map((n) => this.context.find(n));
+    const outer = outers[0];
+    if (outer && outers.every((o) => o && covers(o, call.shape))) return new ReentrantLock(outer);
     const timing = withDefaults(call.timing, this.defaults);
     if (call.holdAtLeast > timing.maxHold) {
       const why = `${call.holdAtLeast} ms is longer than maxHold (${timing.maxHold} ms)`;
       throw new InvalidLockArgumentError('holdAtLeast', why);
     }
-    const waits = call.onLocked === 'wait' && timing.waitTimeout > 0;
-    const blocking = waits ? this.context.heldUnder(name) : undefined;
-    if (blocking) {
-      const at = describeCallSite(this.tracker.entry(blocking as HeldLock)?.site);
-      throw new SelfDeadlockError(name, blocking.key, at);
-    }
+    if (call.onLocked === 'wait' && timing.waitTimeout > 0) this.refuseSelfDeadlock(names, name);
     const acquisition = this.tracker.begin(name);
     try {
       if (this.shutdown.signal.aborted) {
@@ -77,6 +75,8 @@ export class LockRunner {
       const tryOnly = onLocked !== 'wait' || timing.waitTimeout === 0;
       const lock = await this.backend.acquire({
         key: name,
+        keys: names,
+        shape: call.shape,
         timing,
         mode: tryOnly ? 'try' : 'wait',
         signals: signal ? [signal, this.shutdown.signal] : [this.shutdown.signal],
@@ -94,6 +94,24 @@ export class LockRunner {
     } catch (error) {
       this.tracker.failed(acquisition, error);
       throw withSelfHeldHint(error, name, this.tracker.heldEntries());
+    }
+  }
+
+  /**
+   * A wait that could only end when this async context lets go of a lock it holds: one of
+   * `names` itself held in a shape that does not cover the request (a read lock asked again
+   * as a write), or a lock named `<name>/…`, which every entry of `name` queues behind.
+   */
+  private refuseSelfDeadlock(names: readonly string[], name: string): void {
+    for (const wanted of names) {
+      const same = this.context.find(wanted);
+      const blocking = same ?? this.context.heldUnder(wanted);
+      if (!blocking) continue;
+      const at = describeCallSite(this.tracker.entry(blocking as HeldLock)?.site);
+      const because = same
+        ? `its queue for "${wanted}" would put it behind that lock (held as ${describeShape(same)})`
+        : undefined;
+      throw new SelfDeadlockError(name, blocking.key, at, because);
     }
   }
 

@@ -23,7 +23,7 @@ import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
 import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
 import { LockRunner } from './lock-runner.js';
 import { type LockCall, parseLockCall } from './options/lock-call.parser.js';
-import { assertLockKey } from './options/option-validators.js';
+import { assertLockKey, assertLockKeys } from './options/option-validators.js';
 import { startLockTelemetry } from './telemetry/lock-telemetry.js';
 
 /** The entry point `@WithLock` calls with options it parsed when it was applied. @internal */
@@ -69,28 +69,34 @@ export class LockService
     });
   }
 
-  /** Waits in line for the lock. Rejects with `LockTimeoutError` after `waitTimeout` or on `signal`. */
-  async acquire(key: string, options?: AcquireOptions): Promise<Lock> {
+  /**
+   * Waits in line for the lock. Rejects with `LockTimeoutError` after `waitTimeout` or on
+   * `signal`. Several names are taken together, all or none, in any order without deadlock.
+   */
+  async acquire(key: string | readonly string[], options?: AcquireOptions): Promise<Lock> {
     const call = parseLockCall(options, 'acquire');
-    const lock = await this.runner.take(assertLockKey(key), call, captureCallSite(this.acquire));
+    const lock = await this.runner.take(assertLockKeys(key), call, captureCallSite(this.acquire));
     return lock!;
   }
 
   /** Takes the lock if it is free right now; `null` if someone else holds it. Never waits. */
-  async tryAcquire(key: string, options?: AcquireOptions): Promise<Lock | null> {
+  async tryAcquire(
+    key: string | readonly string[],
+    options?: AcquireOptions,
+  ): Promise<Lock | null> {
     const call = parseLockCall(options, 'tryAcquire');
-    return this.runner.take(assertLockKey(key), call, captureCallSite(this.tryAcquire));
+    return this.runner.take(assertLockKeys(key), call, captureCallSite(this.tryAcquire));
   }
 
   /** Runs `fn` holding the lock and always releases it. Errors from `fn` pass through untouched. */
   async withLock<T>(
-    key: string,
+    key: string | readonly string[],
     fn: (lock: Lock) => T | Promise<T>,
     options?: WithLockCallOptions,
   ): Promise<T> {
     const call = parseLockCall(options, 'withLock');
     const site = captureCallSite(this.withLock);
-    return (await this[RUN_LOCKED](assertLockKey(key), fn, call, site)) as T;
+    return (await this[RUN_LOCKED](assertLockKeys(key), fn, call, site)) as T;
   }
 
   /** The lock held in the calling async context: for `key`, or the innermost one. */
@@ -115,7 +121,7 @@ export class LockService
 
   /** Takes `name` (already validated) as `call` says. @internal */
   [TAKE_ENTRY](name: string, call: LockCall, site: CallSite): Promise<Lock | null> {
-    return this.runner.take(name, call, site);
+    return this.runner.take([name], call, site);
   }
 
   /** @internal */
@@ -134,7 +140,7 @@ export class LockService
    * @internal
    */
   async [RUN_LOCKED]<T>(
-    name: string,
+    names: readonly string[],
     fn: (lock: Lock) => T | Promise<T>,
     call: LockCall,
     site?: CallSite,
@@ -145,7 +151,7 @@ export class LockService
         `expected a function, got ${typeof fn}`,
       );
     }
-    const lock = await this.runner.take(name, call, site);
+    const lock = await this.runner.take(names, call, site);
     return lock === null ? undefined : this.runner.run(lock, fn, call.holdAtLeast);
   }
 

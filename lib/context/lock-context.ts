@@ -14,8 +14,8 @@ export class LockContext {
   /** A lock held here that `key` would queue behind: one named `key/…` (names nest). */
   heldUnder(key: string): Lock | undefined {
     const under = `${key}/`;
-    for (const lock of this.storage.getStore()?.values() ?? []) {
-      if (lock.held && lock.key.startsWith(under)) return lock;
+    for (const [name, lock] of this.storage.getStore() ?? []) {
+      if (lock.held && name.startsWith(under)) return lock;
     }
     return undefined;
   }
@@ -27,10 +27,13 @@ export class LockContext {
     return held.at(-1);
   }
 
+  /** Runs `fn` with `lock` registered under each of its names. */
   run<T>(lock: Lock, fn: () => T): T {
     const next = new Map(this.storage.getStore());
-    next.delete(lock.key); // re-insert so the innermost lock is last
-    next.set(lock.key, lock);
+    for (const name of lock.keys) {
+      next.delete(name); // re-insert so the innermost lock is last
+      next.set(name, lock);
+    }
     return this.storage.run(next, fn);
   }
 }

@@ -1,16 +1,21 @@
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
-import { assertLockKey } from '../options/option-validators.js';
+import { assertLockKeys } from '../options/option-validators.js';
 
-/** A lock name, or a function of the method's arguments (called with `this` bound). */
-export type LockKey = string | ((this: never, ...args: never[]) => string);
+/**
+ * A lock name or several taken together, or a function of the method's arguments (called with
+ * `this` bound) that returns one of those.
+ */
+export type LockKey =
+  string | readonly string[] | ((this: never, ...args: never[]) => string | readonly string[]);
 
+/** A list is validated once, here; a function's result on every call. */
 export function assertLockKeyForm(key: unknown): LockKey {
   if (typeof key === 'function') return key as LockKey;
-  return assertLockKey(key, '@WithLock key');
+  return assertLockKeys(key, '@WithLock key');
 }
 
-export function resolveLockKey(key: LockKey, self: unknown, args: unknown[]): string {
-  if (typeof key === 'string') return key;
+export function resolveLockKey(key: LockKey, self: unknown, args: unknown[]): readonly string[] {
+  if (typeof key !== 'function') return typeof key === 'string' ? [key] : key;
   let value: unknown;
   try {
     value = (key as (...a: unknown[]) => unknown).apply(self, args);
@@ -20,5 +25,5 @@ export function resolveLockKey(key: LockKey, self: unknown, args: unknown[]): st
     invalid.cause = error;
     throw invalid;
   }
-  return assertLockKey(value, '@WithLock key function result');
+  return assertLockKeys(value, '@WithLock key function result');
 }

@@ -12,10 +12,12 @@ export class SelfDeadlockError extends EtcdLockError {
     readonly heldKey: string,
     /** Where `heldKey` was taken (stack frame or `@WithLock on Class.method`). */
     readonly heldAt: string,
+    /** Why the request queues behind the held lock; by default, because names nest. */
+    because = `"${key}" queues behind every lock named "${key}/…"`,
   ) {
     super(
       `Lock "${key}" would wait forever: this async context already holds "${heldKey}" ` +
-        `(taken at ${heldAt}), and "${key}" queues behind every lock named "${key}/…". ` +
+        `(taken at ${heldAt}), and ${because}. ` +
         `Take "${key}" before "${heldKey}", or outside the work that holds it.`,
     );
   }

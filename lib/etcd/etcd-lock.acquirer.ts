@@ -6,7 +6,9 @@ import type { AcquireRequest } from '../lock/lock-backend.interface.js';
 import { classifyAcquireFailure } from './acquire-failure.js';
 import { EtcdLock, type EtcdLockContext } from './etcd-lock.js';
 import type { EtcdMembers } from './etcd-members.js';
-import { EtcdMutex } from './etcd-mutex.js';
+import { EtcdEntry } from './etcd-entry.js';
+import { QueueLayout } from './queue-layout.js';
+import { waitForTurn } from './queue-turn.js';
 import { SessionExpiredError } from './session-expired.error.js';
 import type { SessionPool } from './session-pool.js';
 import { isTransientEtcdError, withTransientRetry } from './transient-retry.js';
@@ -41,13 +43,13 @@ export class LockAcquirer {
 
   /** Guarded delete of our own key; if etcd stays unreachable, drop the lease so it cannot linger. */
   private readonly removeKey = async (
-    mutex: EtcdMutex,
+    entry: EtcdEntry,
     timing: ResolvedTimingOptions,
   ): Promise<void> => {
     try {
-      await withTransientRetry(mutex.ownKey, timing, () => mutex.remove());
+      await withTransientRetry(entry.slots[0]!.ownKey, timing, () => entry.remove());
     } catch (error) {
-      mutex.session.expire('could not delete a lock key; dropping the lease instead', error);
+      entry.session.expire('could not delete a lock key; dropping the lease instead', error);
     }
   };
 
@@ -56,12 +58,13 @@ export class LockAcquirer {
     const retry = <T>(step: () => Promise<T>) => withTransientRetry(key, timing, step, signal);
     for (let restarts = 0; ; restarts++) {
       const session = await retry(() => this.sessions.get(timing.ttl));
-      const mutex = new EtcdMutex(this.members, `${this.prefix}${key}/`, session, request.value);
+      const layouts = request.keys.map((name) => new QueueLayout(this.prefix, name, request.shape));
+      const entry = new EtcdEntry(this.members, layouts, session, request.value);
       // True while the last enqueue failed in transit: etcd may still apply it after we gave up.
       let enqueueInDoubt = false;
       try {
         const atHead = await retry(() =>
-          mutex.enqueue().then(
+          entry.enqueue().then(
             (head) => ((enqueueInDoubt = false), head),
             (error: unknown) => {
               enqueueInDoubt = isTransientEtcdError(error);
@@ -71,18 +74,18 @@ export class LockAcquirer {
         );
         if (!atHead && mode === 'try') {
           // Removed before answering, so a caller who retries at once does not queue behind it.
-          await this.removeKey(mutex, timing);
+          await this.removeKey(entry, timing);
           return null;
         }
         if (!atHead) {
           request.onQueued?.();
           this.anchor.ensure(this.members.current());
           const turn = linkSignals([signal, session.signal]);
-          await mutex.waitForTurn(turn.signal, retry).finally(turn.unlink);
+          await waitForTurn(this.members, entry, turn.signal, retry).finally(turn.unlink);
         }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
-        const remove = (m: EtcdMutex) => this.removeKey(m, timing);
-        return new EtcdLock(key, mutex, remove, observer, this.context);
+        const remove = (m: EtcdEntry) => this.removeKey(m, timing);
+        return new EtcdLock(request, entry, remove, observer, this.context);
       } catch (error) {
         const sessionLost = session.signal.aborted;
         const failure = { error, enqueueInDoubt, sessionLost, callerStopped: signal.aborted };
@@ -91,7 +94,7 @@ export class LockAcquirer {
           session.expire('an enqueue of unknown outcome: dropping the lease', error);
           throw error;
         }
-        this.removeInBackground(mutex, timing);
+        this.removeInBackground(entry, timing);
         if (action === 'throw') throw error;
         if (action === 'give-up') {
           throw new LockAcquireError(key, restarts + 1, {
@@ -103,8 +106,8 @@ export class LockAcquirer {
     }
   }
 
-  private removeInBackground(mutex: EtcdMutex, timing: ResolvedTimingOptions): void {
-    const cleanup = this.removeKey(mutex, timing).finally(() => this.cleanups.delete(cleanup));
+  private removeInBackground(entry: EtcdEntry, timing: ResolvedTimingOptions): void {
+    const cleanup = this.removeKey(entry, timing).finally(() => this.cleanups.delete(cleanup));
     this.cleanups.add(cleanup);
   }
 }

@@ -1,10 +1,10 @@
 import type { ComparatorBuilder, Etcd3 } from 'etcd3';
 import { HeldLockBase } from '../lock/held-lock.base.js';
-import type { LockObserver } from '../lock/lock-backend.interface.js';
-import type { EtcdMutex } from './etcd-mutex.js';
+import type { AcquireRequest, LockObserver } from '../lock/lock-backend.interface.js';
+import type { EtcdEntry } from './etcd-entry.js';
 import type { HeldKeyWatch } from './held-key.watch.js';
 
-export type RemoveKey = (mutex: EtcdMutex) => Promise<void>;
+export type RemoveKey = (entry: EtcdEntry) => Promise<void>;
 
 /** What every lock of one backend shares. */
 export interface EtcdLockContext {
@@ -13,43 +13,45 @@ export interface EtcdLockContext {
   readonly client: Etcd3;
 }
 
-/** A lock held in etcd: a key on the session lease, at the head of its queue. */
+/** A lock held in etcd: a key on the session lease in each of its names' queues. */
 export class EtcdLock extends HeldLockBase {
   readonly etcdKey: string;
+  readonly etcdKeys: readonly string[];
   /** Known once the enqueue answered, which is before a lock is handed out. */
   readonly fencingToken: bigint;
 
   constructor(
-    key: string,
-    private readonly mutex: EtcdMutex,
+    request: Pick<AcquireRequest, 'keys' | 'shape'>,
+    private readonly entry: EtcdEntry,
     private readonly removeKey: RemoveKey,
     observer: LockObserver,
     private readonly context: EtcdLockContext,
   ) {
-    super(key, observer);
-    this.etcdKey = mutex.ownKey;
-    this.fencingToken = mutex.fencingToken;
-    mutex.session.hold(this);
+    super(request.keys, request.shape, observer);
+    this.etcdKeys = entry.slots.map((s) => s.ownKey);
+    this.etcdKey = this.etcdKeys[0]!;
+    this.fencingToken = entry.fencingToken;
+    entry.session.hold(this);
     context.heldKeys.add(this);
   }
 
   ifHeld(): ComparatorBuilder {
-    return this.mutex.ifHeld(this.context.client);
+    return this.entry.ifHeld(this.context.client);
   }
 
   setValue(value: string): Promise<boolean> {
-    return this.mutex.setValue(value);
+    return this.entry.setValue(value);
   }
 
   protected override lostBeforeNotice(): string | undefined {
     // The session's timer may not have fired yet when the deadline has already passed.
-    return this.mutex.session.alive ? undefined : 'the session lease deadline passed';
+    return this.entry.session.alive ? undefined : 'the session lease deadline passed';
   }
 
   protected async removeEntry(): Promise<void> {
-    this.mutex.session.unhold(this);
+    this.entry.session.unhold(this);
     this.context.heldKeys.remove(this); // our own delete is no loss
     // A lost lock's key is gone with its lease, or is deleted by the guarded delete.
-    await this.removeKey(this.mutex);
+    await this.removeKey(this.entry);
   }
 }

@@ -4,7 +4,7 @@ import { cancelWatch, openWatch } from './watch-open.js';
 
 /** A held lock as the watch sees it. */
 export interface WatchedKey {
-  readonly etcdKey: string;
+  readonly etcdKeys: readonly string[];
   readonly fencingToken: bigint;
   markLost(reason: string): void;
 }
@@ -32,14 +32,14 @@ export class HeldKeyWatch {
   ) {}
 
   add(lock: WatchedKey): void {
-    this.held.set(lock.etcdKey, lock);
+    for (const key of lock.etcdKeys) this.held.set(key, lock);
     // A delete between the acquisition and the watch is replayed from the lock's revision.
     this.seen ??= lock.fencingToken;
     if (!this.watcher) this.start();
   }
 
   remove(lock: WatchedKey): void {
-    if (this.held.get(lock.etcdKey) === lock) this.held.delete(lock.etcdKey);
+    for (const key of lock.etcdKeys) if (this.held.get(key) === lock) this.held.delete(key);
   }
 
   close(): void {

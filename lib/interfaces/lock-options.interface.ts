@@ -37,7 +37,35 @@ export interface LockTimingOptions {
   maxHold?: number;
 }
 
-export interface AcquireOptions extends LockTimingOptions {
+/** `'write'` excludes everyone; `'read'` shares the lock with other readers. */
+export type LockMode = 'read' | 'write';
+
+/** What kind of exclusion one acquisition asks for. Every holder of a name must agree. */
+export interface LockShapeOptions {
+  /**
+   * `'read'` holders share the lock with each other and exclude `'write'` holders; a `'write'`
+   * holder excludes everyone. A writer queued behind readers is served before readers that
+   * come after it (FIFO). Not combinable with `permits`.
+   * @default 'write'
+   */
+  mode?: LockMode;
+  /**
+   * A semaphore: up to this many holders at once, served in FIFO order. An integer from 1 to
+   * 1000; `1` is a plain lock. Every holder of the name must pass the same number, or
+   * acquiring fails with `PermitsMismatchError`.
+   * @default 1
+   */
+  permits?: number;
+}
+
+/** What one entry excludes: a writer everyone, a reader only writers, a semaphore the N+1th. */
+export interface LockShape {
+  readonly mode: LockMode;
+  /** Holders allowed at once; 1 for read and write entries. */
+  readonly permits: number;
+}
+
+export interface AcquireOptions extends LockTimingOptions, LockShapeOptions {
   /** Aborting it gives up waiting: `acquire` rejects with `LockTimeoutError`. */
   signal?: AbortSignal;
 }
@@ -56,7 +84,7 @@ export interface HoldOptions {
 /** Options of `LockService.withLock`. */
 export interface WithLockCallOptions extends AcquireOptions, HoldOptions {}
 
-export interface WithLockOptions extends LockTimingOptions, HoldOptions {
+export interface WithLockOptions extends LockTimingOptions, LockShapeOptions, HoldOptions {
   /**
    * `'wait'` queues (up to `waitTimeout`), `'throw'` rejects with `LockTimeoutError` at once,
    * `'skip'` returns `undefined` without running the method.

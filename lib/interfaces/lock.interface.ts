@@ -1,13 +1,24 @@
 import type { ComparatorBuilder } from 'etcd3';
+import type { LockMode } from './lock-options.interface.js';
 
 /** A held lock. Dispose it (`await using`) or call `release()`. */
 export interface Lock extends AsyncDisposable {
-  /** The lock name as the caller gave it, without the module prefix. */
+  /** The lock name as the caller gave it, without the module prefix; several joined by `, `. */
   readonly key: string;
-  /** This holder's own key in etcd (`<prefix><key>/<leaseHex>_<slot>`). */
+  /** Every name this lock holds, in the order given: one, or several taken together. */
+  readonly keys: readonly string[];
+  /** `'read'` (shared with other readers) or `'write'`; a semaphore's holders are `'write'`. */
+  readonly mode: LockMode;
+  /** How many holders the name allows at once: 1, or a semaphore's permits. */
+  readonly permits: number;
+  /**
+   * This holder's own key in etcd for its first name: `<prefix><key>/<leaseHex>_<slot>`, with
+   * `read/` or `sem-<permits>/` before the last part for read locks and semaphores.
+   */
   readonly etcdKey: string;
   /**
-   * Strictly increasing across successive holders of one name (the key's create revision).
+   * Strictly increasing across successive holders of one name (the key's create revision;
+   * all names of one lock share it).
    * Pass it to the protected resource and have it reject tokens older than the newest seen.
    */
   readonly fencingToken: bigint;

@@ -1,6 +1,8 @@
 import type { ComparatorBuilder } from 'etcd3';
 import { LockLostError } from '../errors/lock-lost.error.js';
+import type { LockMode } from '../interfaces/lock-options.interface.js';
 import type { HeldLock, LockObserver } from './lock-backend.interface.js';
+import { joinLockNames, type LockShape } from './lock-shape.js';
 
 /**
  * What every backend's held lock shares: loss is recorded once, told through `signal` and the
@@ -17,10 +19,19 @@ export abstract class HeldLockBase implements HeldLock {
     { promise: Promise<LockLostError>; resolve(e: LockLostError): void } | undefined;
   private maxHoldTimer: NodeJS.Timeout | undefined;
 
+  readonly key: string;
+  readonly mode: LockMode;
+  readonly permits: number;
+
   protected constructor(
-    readonly key: string,
+    readonly keys: readonly string[],
+    shape: LockShape,
     private readonly observer: LockObserver,
-  ) {}
+  ) {
+    this.key = joinLockNames(keys);
+    this.mode = shape.mode;
+    this.permits = shape.permits;
+  }
 
   abstract readonly etcdKey: string;
   abstract readonly fencingToken: bigint;

@@ -3,6 +3,7 @@ import type { LockLostError } from '../errors/lock-lost.error.js';
 import type { Lock } from '../interfaces/lock.interface.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
+import type { LockShape } from './lock-shape.js';
 
 /** `'try'` never queues: a held lock answers `null` at once. */
 export type AcquireMode = 'wait' | 'try';
@@ -33,12 +34,15 @@ export interface LockObserver {
 }
 
 /**
- * One queue entry to create. Today an entry names one lock and excludes everyone; the shapes
- * still to come (several names in one entry, a mode, a number of permits) belong here, so
- * that every backend learns them through the same request.
+ * One queue entry to create: in the queue of each of `keys` at once, in one `shape`. Every
+ * backend learns what to create through this request.
  */
 export interface AcquireRequest {
+  /** How errors and events name it: the names, joined. */
   key: string;
+  /** One or more names, distinct, all taken or none. */
+  keys: readonly string[];
+  shape: LockShape;
   timing: ResolvedTimingOptions;
   mode: AcquireMode;
   /** The caller stops waiting when any of them aborts (its own signal, shutdown). */
@@ -53,8 +57,9 @@ export interface AcquireRequest {
 /**
  * Where locks live: etcd in production, memory in users' unit tests. Every backend keeps this
  * contract, and `test/backend-parity.spec.ts` runs one suite on each to prove it:
- * 1. **Exclusion.** At most one holder per name; a name also waits for every older entry
- *    under `<name>/` (names nest like etcd prefixes: `a` queues behind `a/b`).
+ * 1. **Exclusion.** At most one writer per name, or any number of readers, or up to `permits`
+ *    holders of a semaphore; a name also waits for every older entry under `<name>/` (names
+ *    nest like etcd prefixes: `a` queues behind `a/b`). Several names are taken all or none.
  * 2. **FIFO.** Waiters are served in the order their entries were created.
  * 3. **Fencing.** `fencingToken` strictly increases across successive holders of a name.
  * 4. **Try leaves nothing.** A `'try'` that finds the lock held returns `null` and leaves no
@@ -63,6 +68,8 @@ export interface AcquireRequest {
  * 6. **Loss is told.** A holder whose entry goes away without `release()` (lease expiry,
  *    `close`) has its `signal` aborted with `LockLostError` and its observer told.
  * 7. **Close loses every lock** this backend handed out, and frees its resources.
+ * 8. **Shapes agree.** An entry whose permits differ from an entry in the same queue is
+ *    refused with `PermitsMismatchError` and leaves nothing.
  */
 export interface LockBackend {
   acquire(request: AcquireRequest): Promise<HeldLock | null>;

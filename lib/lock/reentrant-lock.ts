@@ -1,5 +1,6 @@
 import type { ComparatorBuilder } from 'etcd3';
 import type { Lock } from '../interfaces/lock.interface.js';
+import type { LockMode } from '../interfaces/lock-options.interface.js';
 
 /** A nested acquisition of a lock the async context already holds; only the outer one releases. */
 export class ReentrantLock implements Lock {
@@ -9,6 +10,18 @@ export class ReentrantLock implements Lock {
 
   get key(): string {
     return this.outer.key;
+  }
+
+  get keys(): readonly string[] {
+    return this.outer.keys;
+  }
+
+  get mode(): LockMode {
+    return this.outer.mode;
+  }
+
+  get permits(): number {
+    return this.outer.permits;
   }
 
   get etcdKey(): string {

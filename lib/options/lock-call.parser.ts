@@ -1,16 +1,19 @@
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import type { LockShape } from '../interfaces/lock-options.interface.js';
 import type {
+  LockMode,
   LockTimingOptions,
   OnLocked,
   ResolvedTimingOptions,
 } from '../interfaces/lock-options.interface.js';
-import { DEFAULT_HOLD_AT_LEAST, DEFAULT_ON_LOCKED } from './lock-options.defaults.js';
+import { DEFAULT_HOLD_AT_LEAST, DEFAULT_ON_LOCKED, EXCLUSIVE } from './lock-options.defaults.js';
 import {
   assertEntryValue,
   assertKnownKeys,
   assertMaxHold,
   assertMilliseconds,
   assertOneOf,
+  assertPermits,
   assertPlainObject,
   assertRetries,
   assertSignal,
@@ -19,15 +22,17 @@ import {
 
 export const TIMING_KEYS = ['ttl', 'retries', 'retryDelay', 'waitTimeout', 'maxHold'] as const;
 const ON_LOCKED: readonly OnLocked[] = ['wait', 'throw', 'skip'];
+const MODES: readonly LockMode[] = ['read', 'write'];
+const SHAPE_KEYS = ['mode', 'permits'] as const;
 
 /** Where the options came from: each entry point accepts its own keys, and errors name it. */
 export type LockCallSource = 'acquire' | 'tryAcquire' | 'withLock' | '@WithLock' | 'campaign';
 
 const KEYS: Record<LockCallSource, readonly string[]> = {
-  acquire: [...TIMING_KEYS, 'signal'],
-  tryAcquire: [...TIMING_KEYS, 'signal'],
-  withLock: [...TIMING_KEYS, 'signal', 'holdAtLeast'],
-  '@WithLock': [...TIMING_KEYS, 'onLocked', 'holdAtLeast'],
+  acquire: [...TIMING_KEYS, ...SHAPE_KEYS, 'signal'],
+  tryAcquire: [...TIMING_KEYS, ...SHAPE_KEYS, 'signal'],
+  withLock: [...TIMING_KEYS, ...SHAPE_KEYS, 'signal', 'holdAtLeast'],
+  '@WithLock': [...TIMING_KEYS, ...SHAPE_KEYS, 'onLocked', 'holdAtLeast'],
   campaign: [...TIMING_KEYS, 'signal', 'value'],
 };
 
@@ -37,6 +42,7 @@ export interface LockCall {
   readonly timing: LockTimingOptions;
   readonly onLocked: OnLocked;
   readonly holdAtLeast: number;
+  readonly shape: LockShape;
   readonly signal?: AbortSignal;
   /** The entry's value (an election's proposal); the process's `hostname/pid` when unset. */
   readonly value?: string;
@@ -52,9 +58,22 @@ export function parseLockCall(raw: unknown, source: LockCallSource): LockCall {
     timing: parseTimingOverrides(options),
     onLocked: fixed ?? assertOneOf(options.onLocked ?? DEFAULT_ON_LOCKED, ON_LOCKED, 'onLocked'),
     holdAtLeast: assertMilliseconds(options.holdAtLeast ?? DEFAULT_HOLD_AT_LEAST, 'holdAtLeast'),
+    shape: parseShape(options),
     signal: assertSignal(options.signal),
     value: options.value === undefined ? undefined : assertEntryValue(options.value),
   };
+}
+
+/** `mode` and `permits`: a read lock, a write lock (the default), or a semaphore. */
+function parseShape(options: Record<string, unknown>): LockShape {
+  const mode = assertOneOf(options.mode ?? 'write', MODES, 'mode');
+  if (options.permits === undefined) return mode === 'read' ? { mode, permits: 1 } : EXCLUSIVE;
+  const permits = assertPermits(options.permits);
+  if (mode === 'read') {
+    const why = "a semaphore has no read mode: pass either mode: 'read' or permits";
+    throw new InvalidLockArgumentError('mode', why);
+  }
+  return permits === 1 ? EXCLUSIVE : { mode, permits };
 }
 
 /** Validates the timing options that are set, and leaves out those that are not. */

@@ -1,4 +1,4 @@
-import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
+import type { LockShape, ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 
 /** The one place where defaults live. The README's options table shows the same values. */
 export const LOCK_DEFAULTS: ResolvedTimingOptions = {
@@ -21,3 +21,9 @@ export const DEFAULT_LOG_LEVEL = 'lost';
 export const DEFAULT_TELEMETRY = true;
 export const DEFAULT_ON_LOCKED = 'wait';
 export const DEFAULT_HOLD_AT_LEAST = 0;
+/** A plain lock: one holder, exclusive. What `mode` and `permits` default to. */
+export const EXCLUSIVE: LockShape = { mode: 'write', permits: 1 };
+/** The most names one acquisition may take: all go in one etcd transaction. */
+export const MAX_KEYS_PER_LOCK = 16;
+/** The most permits of a semaphore: each waiter counts the entries ahead of it. */
+export const MAX_PERMITS = 1000;

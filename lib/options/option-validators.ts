@@ -1,4 +1,5 @@
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import { MAX_KEYS_PER_LOCK, MAX_PERMITS } from './lock-options.defaults.js';
 
 /** etcd keys may be up to 1.5 MiB, but a lock name that long is a bug; keep requests small. */
 export const MAX_KEY_BYTES = 1024;
@@ -20,6 +21,33 @@ export function assertLockKey(key: unknown, argument = 'lock key'): string {
     );
   }
   return key;
+}
+
+/** One name, or several taken together: a non-empty list of distinct names. */
+export function assertLockKeys(keys: unknown, argument = 'lock key'): readonly string[] {
+  if (!Array.isArray(keys)) return [assertLockKey(keys, argument)];
+  if (keys.length === 0) throw new InvalidLockArgumentError(argument, 'the list is empty');
+  if (keys.length > MAX_KEYS_PER_LOCK) {
+    const why = `${keys.length} names, the limit is ${MAX_KEYS_PER_LOCK} (one etcd transaction)`;
+    throw new InvalidLockArgumentError(argument, why);
+  }
+  const names = keys.map((key, i) => assertLockKey(key, `${argument} [${i}]`));
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) {
+    throw new InvalidLockArgumentError(argument, `${JSON.stringify(twice)} is listed twice`);
+  }
+  return names;
+}
+
+export function assertPermits(permits: unknown): number {
+  const ok = typeof permits === 'number' && Number.isInteger(permits);
+  if (!ok || permits < 1 || permits > MAX_PERMITS) {
+    throw new InvalidLockArgumentError(
+      'permits',
+      `expected an integer from 1 to ${MAX_PERMITS}, got ${show(permits)}`,
+    );
+  }
+  return permits;
 }
 
 export function assertTtl(ttl: unknown): number {

@@ -10,10 +10,16 @@ import type {
 import { PROCESS_OWNER } from '../lock/process-owner.js';
 import { DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { InMemoryLock } from './in-memory-lock.js';
+import { PermitsMismatchError } from '../errors/permits-mismatch.error.js';
+import { describeShape, type LockShape } from '../lock/lock-shape.js';
+
+const isReader = (shape: LockShape) => shape.mode === 'read' && shape.permits === 1;
 
 /** One queued or holding acquisition, ordered by revision as etcd orders keys. */
 interface Entry {
-  readonly name: string;
+  /** One or more names, all taken at once, as one etcd transaction puts them. */
+  readonly names: readonly string[];
+  readonly shape: LockShape;
   readonly revision: bigint;
   value: string;
   /** The replica that asked, like the lease a real key is attached to. */
@@ -53,7 +59,7 @@ export class InMemoryLockBackend implements LockBackend {
 
   /** Makes the current holder of `key` lose it, as if its lease expired. False if none. */
   loseLock(key: string, reason = 'simulated lease loss'): boolean {
-    return this.loseWhere((e) => e.name === key, reason) > 0;
+    return this.loseWhere((e) => e.names.includes(key), reason) > 0;
   }
 
   /** Every held lock is lost, as when the session lease expires. */
@@ -63,7 +69,7 @@ export class InMemoryLockBackend implements LockBackend {
 
   /** Names held right now, in acquisition order. */
   heldKeys(): string[] {
-    return [...this.entries].filter((e) => e.lock).map((e) => e.name);
+    return [...this.entries].filter((e) => e.lock).flatMap((e) => e.names);
   }
 
   async ping(): Promise<void> {}
@@ -105,7 +111,9 @@ export class InMemoryLockBackend implements LockBackend {
     gate: AbortSignal,
   ): Promise<HeldLock | null> {
     const value = request.value ?? PROCESS_OWNER;
-    const entry: Entry = { name: request.key, revision: ++this.revision, value, owner };
+    const { keys: names, shape } = request;
+    this.refuseMismatch(names, shape);
+    const entry: Entry = { names, shape, revision: ++this.revision, value, owner };
     this.entries.add(entry);
     this.changes.next();
     if (this.blocked(entry)) {
@@ -117,8 +125,9 @@ export class InMemoryLockBackend implements LockBackend {
       });
       if (!granted) return (this.remove(entry), null);
     }
-    const etcdKey = `${this.prefix}${entry.name}/memory_${entry.revision}`;
-    entry.lock = new InMemoryLock(entry.name, etcdKey, entry.revision, request.observer, {
+    const dir = shape.permits > 1 ? `sem-${shape.permits}/` : shape.mode === 'read' ? 'read/' : '';
+    const etcdKey = `${this.prefix}${names[0]}/${dir}memory_${entry.revision}`;
+    entry.lock = new InMemoryLock(request, etcdKey, entry.revision, request.observer, {
       remove: () => this.remove(entry),
       setValue: (next) => {
         if (!this.entries.has(entry)) return false;
@@ -130,23 +139,49 @@ export class InMemoryLockBackend implements LockBackend {
     return entry.lock;
   }
 
-  /** As in etcd: a waiter on `a` queues behind older keys under `a/`, including `a/b/`. */
+  /**
+   * As in etcd: in the queue of each of its names, an entry waits while `permits` or more
+   * older entries are ahead of it (readers do not count other readers of the same name), and
+   * a queue holds every entry under `name/`, so `a` queues behind `a/b`.
+   */
   private blocked(entry: Entry): boolean {
-    const own = `${entry.name}/`;
-    for (const other of this.entries) {
-      if (other.revision >= entry.revision) continue;
-      if (`${other.name}/`.startsWith(own)) return true;
+    return entry.names.some((name) => {
+      let ahead = 0;
+      for (const [other, otherName] of this.queued(name)) {
+        if (other.revision >= entry.revision) continue;
+        const readers = isReader(entry.shape) && isReader(other.shape) && otherName === name;
+        if (!readers) ahead++;
+      }
+      return ahead >= entry.shape.permits;
+    });
+  }
+
+  /** Refuses a shape that disagrees with an entry already queued, as the etcd backend does. */
+  private refuseMismatch(names: readonly string[], shape: LockShape): void {
+    for (const name of names) {
+      for (const [other, otherName] of this.queued(name)) {
+        // A nested name's entry is a plain lock to this queue, as its etcd key says.
+        const queued = otherName === name ? other.shape.permits : 1;
+        if (queued === shape.permits) continue;
+        const asked = describeShape(shape);
+        const found = describeShape({ mode: 'write', permits: queued });
+        throw new PermitsMismatchError(name, shape.permits, queued, asked, found);
+      }
     }
-    return false;
+  }
+
+  /** Every entry in the queue of `name`, with the name it is queued under there. */
+  private *queued(name: string): Generator<[Entry, string]> {
+    const own = `${name}/`;
+    for (const e of this.entries) {
+      for (const n of e.names) if (`${n}/`.startsWith(own)) yield [e, n];
+    }
   }
 
   /** As etcd orders them: the oldest entry named `name` or nested under it. */
   private headNow(name: string): QueueHead | undefined {
-    const own = `${name}/`;
     let head: Entry | undefined;
-    for (const e of this.entries) {
-      if (`${e.name}/`.startsWith(own) && (!head || e.revision < head.revision)) head = e;
-    }
+    for (const [e] of this.queued(name)) if (!head || e.revision < head.revision) head = e;
     return head && { value: head.value, token: head.revision };
   }
 

@@ -1,7 +1,7 @@
 import type { ComparatorBuilder } from 'etcd3';
 import { EtcdLockError } from '../errors/etcd-lock.error.js';
 import { HeldLockBase } from '../lock/held-lock.base.js';
-import type { LockObserver } from '../lock/lock-backend.interface.js';
+import type { AcquireRequest, LockObserver } from '../lock/lock-backend.interface.js';
 
 /** An `ifHeld()` call on a lock that has no etcd behind it. */
 export class FencedWriteUnsupportedError extends EtcdLockError {
@@ -16,7 +16,7 @@ export class FencedWriteUnsupportedError extends EtcdLockError {
 /** A lock handed out by `InMemoryLockBackend`. Behaves like an etcd lock, minus etcd. */
 export class InMemoryLock extends HeldLockBase {
   constructor(
-    key: string,
+    request: Pick<AcquireRequest, 'keys' | 'shape'>,
     readonly etcdKey: string,
     readonly fencingToken: bigint,
     observer: LockObserver,
@@ -27,7 +27,7 @@ export class InMemoryLock extends HeldLockBase {
       setValue(value: string): boolean;
     },
   ) {
-    super(key, observer);
+    super(request.keys, request.shape, observer);
   }
 
   ifHeld(): ComparatorBuilder {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LockLostError } from '../../lib/errors/lock-lost.error.js';
 import type { HeldLock } from '../../lib/lock/lock-backend.interface.js';
+import { EXCLUSIVE } from '../../lib/options/lock-options.defaults.js';
 import { InMemoryLock } from '../../lib/testing/in-memory-lock.js';
 
 /** Records what the lock tells its observer, and how often its entry was removed. */
@@ -11,7 +12,7 @@ function makeLock() {
     released: (lock: HeldLock) => told.push(`released ${lock.key}`),
     lost: (lock: HeldLock, error: LockLostError) => told.push(`lost ${lock.key}: ${error.reason}`),
   };
-  const lock = new InMemoryLock('k', 'p/k/memory_1', 1n, observer, {
+  const lock = new InMemoryLock({ keys: ['k'], shape: EXCLUSIVE }, 'p/k/memory_1', 1n, observer, {
     remove: () => void removed++,
     setValue: () => true,
   });

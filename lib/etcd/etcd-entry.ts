@@ -1,0 +1,221 @@
+import type { ComparatorBuilder, Etcd3, IKeyValue, IRangeResponse, MultiRangeBuilder } from 'etcd3';
+import { PermitsMismatchError } from '../errors/permits-mismatch.error.js';
+import { describeShape } from '../lock/lock-shape.js';
+import { PROCESS_OWNER } from '../lock/process-owner.js';
+import type { EtcdMember, EtcdMembers } from './etcd-members.js';
+import type { LockSession } from './lock-session.js';
+import { pickEnd, type QueueLayout } from './queue-layout.js';
+import { type Predecessor, predecessorOf } from './queue-predecessor.js';
+import { isLeaseGone, SessionExpiredError } from './session-expired.error.js';
+
+/**
+ * What one name's queue says about us: nothing ahead (`'clear'`), one entry to wait for (a
+ * plain or read lock watches only it), `'count'` (a semaphore with its permits all taken),
+ * or `'unknown'` until a read says.
+ */
+export type Ahead = 'clear' | Predecessor | 'count' | 'unknown';
+
+/** One name of an acquisition: its layout, our key in its queue, and what is ahead of us. */
+export interface QueueSlot {
+  readonly layout: QueueLayout;
+  readonly slot: number;
+  readonly ownKey: string;
+  ahead: Ahead;
+}
+
+/**
+ * One acquisition in etcd: a key in the queue of each of its names, all created by one
+ * transaction on the session lease. They share one create revision, which is the fencing
+ * token; since every entry waits only for entries with a lower revision, no set of waiters
+ * can deadlock, whatever order names are listed in.
+ */
+export class EtcdEntry {
+  readonly slots: QueueSlot[];
+  private revision: bigint | undefined;
+
+  constructor(
+    private readonly members: EtcdMembers,
+    layouts: readonly QueueLayout[],
+    readonly session: LockSession,
+    /** The keys' value: the holder by default, or an election's proposal. */
+    private readonly value: string = PROCESS_OWNER,
+  ) {
+    this.slots = layouts.map((layout) => {
+      const slot = session.slots.claim(layout.dir);
+      return { layout, slot, ownKey: `${layout.dir}${session.leaseHex}_${slot}`, ahead: 'unknown' };
+    });
+  }
+
+  /** Our keys' create revision: the fencing token. */
+  get fencingToken(): bigint {
+    if (this.revision === undefined) throw new Error('entry has not been enqueued');
+    return this.revision;
+  }
+
+  /**
+   * One transaction: read what is ahead in every queue, then create our keys if absent.
+   * Idempotent, so a retry after a lost reply finds its own keys instead of queueing twice.
+   * Returns true when nothing is ahead in any queue, i.e. the lock is held.
+   */
+  async enqueue(): Promise<boolean> {
+    const res = await this.members.run((client) => {
+      const [first, ...rest] = this.slots;
+      const absent = rest.reduce(
+        (txn, s) => txn.and(s.ownKey, 'Create', '==', 0),
+        client.if(first!.ownKey, 'Create', '==', 0),
+      );
+      const lease = this.session.leaseId;
+      return absent
+        .then(
+          ...this.slots.flatMap((s) => [
+            ...s.layout.ends(client, 'Descend'),
+            ...s.layout.ends(client, 'Ascend'),
+          ]),
+          ...this.slots.map((s) => client.put(s.ownKey).value(this.value).lease(lease)),
+        )
+        .else(...this.slots.map((s) => client.get(s.ownKey)))
+        .commit()
+        .catch((error: unknown) => {
+          if (!isLeaseGone(error)) throw error;
+          // Revoked before our renewal could tell: start over on a new lease.
+          this.session.expire('etcd reports the lease as expired or revoked', error);
+          throw new SessionExpiredError('the session lease is gone', { cause: error });
+        });
+    });
+    const ranges = res.responses.map((r) => r.response_range);
+    if (!res.succeeded) return this.resumeEnqueued(ranges);
+    this.revision = BigInt(res.header.revision);
+    let at = 0;
+    for (const slot of this.slots) {
+      const reads = slot.layout.blockerRanges().length;
+      slot.ahead = this.aheadFrom(slot, ranges.slice(at, at + 2 * reads), reads);
+      at += 2 * reads;
+    }
+    return this.slots.every((s) => s.ahead === 'clear');
+  }
+
+  /**
+   * What is ahead in `slot`'s queue now, from a read guarded on still holding our keys: a
+   * key gone means the lease expired.
+   */
+  async readAhead(slot: QueueSlot): Promise<Ahead> {
+    const { layout } = slot;
+    if (layout.shape.permits > 1) {
+      const entries = await this.entriesAhead(slot, this.members.current());
+      return entries.length < layout.shape.permits ? 'clear' : 'count';
+    }
+    const ranges = await this.readGuarded(this.members.current(), (client) => [
+      ...layout.ends(client, 'Descend', this.fencingToken),
+      ...layout.ends(client, 'Ascend', this.fencingToken),
+    ]);
+    return this.aheadFrom(slot, ranges, ranges.length / 2);
+  }
+
+  /** Every entry older than ours in `slot`'s queue, read on `member`: what a semaphore counts. */
+  async entriesAhead(slot: QueueSlot, member: EtcdMember): Promise<IKeyValue[]> {
+    const ranges = await this.readGuarded(member, (client) => [
+      slot.layout.entriesBefore(client, this.fencingToken),
+    ]);
+    return ranges[0]!.kvs;
+  }
+
+  /** A transaction guarded on still holding every key (same names, same create revision). */
+  ifHeld(client: Etcd3): ComparatorBuilder {
+    const token = this.fencingToken.toString();
+    const [first, ...rest] = this.slots;
+    return rest.reduce(
+      (txn, s) => txn.and(s.ownKey, 'Create', '==', token),
+      client.if(first!.ownKey, 'Create', '==', token),
+    );
+  }
+
+  /** Rewrites our keys' value, only while they are still ours (Go's `Election.Proclaim`). */
+  async setValue(value: string): Promise<boolean> {
+    const lease = this.session.leaseId;
+    const res = await this.members.run((client) =>
+      this.ifHeld(client)
+        .then(...this.slots.map((s) => client.put(s.ownKey).value(value).lease(lease)))
+        .commit(),
+    );
+    return res.succeeded;
+  }
+
+  /** Deletes only our own keys, and only the incarnation we created; then frees their names. */
+  async remove(): Promise<void> {
+    await this.members.run(async (client) => {
+      const keys = this.slots.map((s) => s.ownKey);
+      // Without an enqueue reply, no one else uses these key names while their slots are claimed.
+      if (this.revision === undefined) {
+        await Promise.all(keys.map((key) => client.delete().key(key).exec()));
+        return;
+      }
+      const deleteAll = keys.map((key) => client.delete().key(key));
+      const res = await this.ifHeld(client)
+        .then(...deleteAll)
+        .commit();
+      if (res.succeeded || keys.length === 1) return;
+      // One key already went (deleted by someone else): the others still need deleting.
+      const token = this.fencingToken.toString();
+      const each = keys.map((key) =>
+        client.if(key, 'Create', '==', token).then(client.delete().key(key)).commit(),
+      );
+      await Promise.all(each);
+    });
+    for (const s of this.slots) this.session.slots.free(s.layout.dir, s.slot);
+  }
+
+  private async readGuarded(
+    member: EtcdMember,
+    reads: (client: Etcd3) => MultiRangeBuilder[],
+  ): Promise<IRangeResponse[]> {
+    const res = await this.members.on(member, (client) =>
+      this.ifHeld(client)
+        .then(...reads(client))
+        .commit(),
+    );
+    if (!res.succeeded) {
+      throw new SessionExpiredError('own queue key vanished: the session lease expired');
+    }
+    return res.responses.map((r) => r.response_range);
+  }
+
+  /** An earlier enqueue of ours was applied although its reply was lost. */
+  private async resumeEnqueued(ranges: IRangeResponse[]): Promise<boolean> {
+    const kvs = ranges.map((r) => r.kvs[0]);
+    if (kvs.some((kv) => !kv)) {
+      throw new SessionExpiredError('own queue key vanished: the session lease expired');
+    }
+    this.revision = BigInt(kvs[0]!.create_revision);
+    for (const slot of this.slots) slot.ahead = await this.readAhead(slot);
+    return this.slots.every((s) => s.ahead === 'clear');
+  }
+
+  /**
+   * Reads what the enqueue (or a guarded read) found: per blocker range, the nearest entries
+   * ahead, then the oldest ones. Both are checked for a shape that disagrees with ours.
+   */
+  private aheadFrom(slot: QueueSlot, ranges: IRangeResponse[], reads: number): Ahead {
+    const last = pickEnd(
+      ranges.slice(0, reads).map((r) => r.kvs[0]),
+      'Descend',
+    );
+    const first = pickEnd(
+      ranges.slice(reads).map((r) => r.kvs[0]),
+      'Ascend',
+    );
+    const { layout } = slot;
+    for (const entry of [first, last]) {
+      const queued = entry && layout.permitsOf(entry);
+      if (queued !== undefined && queued !== layout.shape.permits) {
+        const asked = describeShape(layout.shape);
+        const other = describeShape({ mode: 'write', permits: queued });
+        throw new PermitsMismatchError(layout.name, layout.shape.permits, queued, asked, other);
+      }
+    }
+    if (layout.shape.permits > 1) {
+      const count = ranges.slice(0, reads).reduce((n, r) => n + Number(r.count), 0);
+      return count < layout.shape.permits ? 'clear' : 'count';
+    }
+    return last ? predecessorOf(last, first!) : 'clear';
+  }
+}

@@ -1,0 +1,20 @@
+import type { LockShape } from '../interfaces/lock-options.interface.js';
+
+export type { LockShape };
+
+/** Whether a lock already held in this shape covers a nested request for `wanted`. */
+export function covers(held: LockShape, wanted: LockShape): boolean {
+  if (held.permits !== wanted.permits) return false;
+  return held.mode === 'write' || wanted.mode === 'read';
+}
+
+/** How errors and events name a shape. */
+export function describeShape(shape: LockShape): string {
+  if (shape.permits > 1) return `a semaphore of ${shape.permits} permits`;
+  return shape.mode === 'read' ? 'a read lock' : 'a lock (write, one holder)';
+}
+
+/** How errors, events and `Lock.key` name an acquisition of several names. */
+export function joinLockNames(names: readonly string[]): string {
+  return names.join(', ');
+}
