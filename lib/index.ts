@@ -46,6 +46,8 @@ export type {
 export type {
   AcquireOptions,
   HoldOptions,
+  LockMode,
+  LockShapeOptions,
   LockTimingOptions,
   OnLocked,
   WithLockCallOptions,
@@ -67,6 +69,8 @@ export { EtcdRequestError } from './errors/etcd-request.error.js';
 export type { EtcdFailureCode } from './errors/etcd-request.error.js';
 /** A wait for a lock that the caller's own async context holds: thrown at once. */
 export { SelfDeadlockError } from './errors/self-deadlock.error.js';
+/** Holders of one name disagree on its permits (or a semaphore meets a plain lock). */
+export { PermitsMismatchError } from './errors/permits-mismatch.error.js';
 /** A key, option or decorator argument is invalid; nothing reached etcd. */
 export { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
 /** A `@WithLock` method ran on an instance Nest did not create. */

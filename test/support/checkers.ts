@@ -47,3 +47,30 @@ export function findLostUpdates(sections: readonly CriticalSection[]): CriticalS
   }
   return [...byWrite.values()].filter((group) => group.length > 1);
 }
+
+/** The most intervals open at one moment. */
+export function maxOverlap(intervals: readonly { enter: number; exit: number }[]): number {
+  const edges = intervals.flatMap((i) => [
+    { at: i.enter, step: 1 },
+    { at: i.exit, step: -1 },
+  ]);
+  // At a tie an exit goes first: a holder that left as another entered never overlapped it.
+  edges.sort((x, y) => x.at - y.at || x.step - y.step);
+  let open = 0;
+  let most = 0;
+  for (const edge of edges) most = Math.max(most, (open += edge.step));
+  return most;
+}
+
+/** Pairs in which a writer's interval intersects any other interval. */
+export function overlapsOfWriters<T extends { enter: number; exit: number; writer: boolean }>(
+  sections: readonly T[],
+): [T, T][] {
+  const pairs: [T, T][] = [];
+  for (const w of sections.filter((s) => s.writer)) {
+    for (const other of sections) {
+      if (other !== w && other.enter < w.exit && w.enter < other.exit) pairs.push([w, other]);
+    }
+  }
+  return pairs;
+}
