@@ -20,8 +20,12 @@ export class CounterStore {
     return (await this.client.get(this.key(name)).number()) ?? 0;
   }
 
-  async increment(name: string): Promise<number> {
-    const value = (await this.read(name)) + 1;
+  increment(name: string): Promise<number> {
+    return this.add(name, 1);
+  }
+
+  async add(name: string, delta: number): Promise<number> {
+    const value = (await this.read(name)) + delta;
     if (this.client) await this.client.put(this.key(name)).value(value);
     else await setImmediate().then(() => CounterStore.memory.set(name, value));
     return value;

@@ -56,6 +56,23 @@ export class LedgerService {
     return this.locks.current()?.key;
   }
 
+  /** Most `exportReport` calls seen running at once in this process. */
+  static exportsAtOnce = { now: 0, most: 0 };
+
+  @WithLock('exports', { permits: 2, waitTimeout: 30_000 })
+  async exportReport(ms: number): Promise<number> {
+    const seen = LedgerService.exportsAtOnce;
+    seen.most = Math.max(seen.most, ++seen.now);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    seen.now--;
+    return this.locks.current('exports')?.permits ?? 0;
+  }
+
+  @WithLock((names: string[]) => names)
+  async underNames(_names: string[]): Promise<readonly string[] | undefined> {
+    return this.locks.current()?.keys;
+  }
+
   @WithLock('fails')
   async fails(error: unknown): Promise<never> {
     throw error;

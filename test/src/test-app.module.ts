@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EtcdLockModule, type EtcdLockModuleOptions } from '../../lib/index.js';
+import { AccountsController } from './accounts.controller.js';
 import { CartController, CartService } from './cart.controller.js';
 import { CounterStore } from './counter.store.js';
 import { CriticalSectionRecorder } from './critical-section.recorder.js';
@@ -19,7 +20,7 @@ export class TestAppModule {
     return {
       module: TestAppModule,
       imports: [lockModule],
-      controllers: [StockController, CartController, FeedController],
+      controllers: [StockController, CartController, FeedController, AccountsController],
       providers: [CounterStore, CriticalSectionRecorder, LedgerService, CartService],
     };
   }
