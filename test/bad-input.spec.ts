@@ -11,6 +11,7 @@ import { EtcdLockTestingModule } from '../lib/testing/index.js';
 import {
   BAD_FILTER_OPTIONS,
   BAD_HOLD_OPTIONS,
+  BAD_KEY_LISTS,
   BAD_KEYS,
   BAD_MODULE_OPTIONS,
   BAD_OPTIONS,
@@ -35,6 +36,15 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
       InvalidLockArgumentError,
     );
     await expect(fx.locks.withLock(key as string, () => 1)).rejects.toBeInstanceOf(
+      InvalidLockArgumentError,
+    );
+  });
+
+  it.each(BAD_KEY_LISTS)('rejects %s of names', async (_, keys) => {
+    const names = keys as string[];
+    await expect(fx.locks.acquire(names)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+    await expect(fx.locks.tryAcquire(names)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+    await expect(fx.locks.withLock(names, () => 1)).rejects.toBeInstanceOf(
       InvalidLockArgumentError,
     );
   });
@@ -77,6 +87,11 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
       () => WithLock('k', 'ten' as never),
       () => WithLock('k', { holdAtLeast: -1 }),
       () => WithLock('k', { holdAtLeast: Infinity }),
+      () => WithLock([]),
+      () => WithLock(['a', 'a']),
+      () => WithLock('k', { permits: 0 }),
+      () => WithLock('k', { mode: 'read', permits: 2 }),
+      () => WithLock('k', { mode: 'shared' as never }),
     ];
     for (const make of cases) expect(make).toThrow(InvalidLockArgumentError);
   });

@@ -11,6 +11,15 @@ export const BAD_KEYS: [string, unknown][] = [
   ['10 KB', 'é'.repeat(5000)],
 ];
 
+/** Lists of names that must be refused before anything reaches etcd. */
+export const BAD_KEY_LISTS: [string, unknown][] = [
+  ['an empty list', []],
+  ['a name listed twice', ['account:1', 'account:1']],
+  ['17 names (over the limit of 16)', Array.from({ length: 17 }, (_, i) => `k${i}`)],
+  ['a bad name in the list', ['ok', '']],
+  ['a number in the list', ['ok', 7]],
+];
+
 /** Per-call options that must be refused before anything reaches etcd. */
 export const BAD_OPTIONS: [string, unknown][] = [
   ['ttl 1', { ttl: 1 }],
@@ -24,6 +33,13 @@ export const BAD_OPTIONS: [string, unknown][] = [
   ['waitTimeout NaN', { waitTimeout: NaN }],
   ['signal not an AbortSignal', { signal: {} }],
   ['unknown option', { tll: 5 }],
+  ['permits 0', { permits: 0 }],
+  ['permits -1', { permits: -1 }],
+  ['permits 2.5', { permits: 2.5 }],
+  ['permits 1001', { permits: 1001 }],
+  ['permits as string', { permits: '3' }],
+  ["mode 'exclusive'", { mode: 'exclusive' }],
+  ["mode 'read' with permits", { mode: 'read', permits: 3 }],
   ['options not an object', 'fast'],
 ];
 
