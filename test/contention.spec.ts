@@ -1,6 +1,11 @@
 import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFencingRegressions, findLostUpdates, findOverlaps } from './support/checkers.js';
+import {
+  findFencingRegressions,
+  findLostUpdates,
+  findOverlaps,
+  maxOverlap,
+} from './support/checkers.js';
 import { etcdHosts, inspector, keysUnder, uniquePrefix } from './support/lock-app.js';
 import { runWorkers } from './support/workers.js';
 
@@ -57,5 +62,52 @@ describe('mutual exclusion across processes and concurrent callers', () => {
     expect(findOverlaps(sections).length).toBeGreaterThan(0);
     expect(findLostUpdates(sections).length).toBeGreaterThan(0);
     expect(await counterTotal(run)).toBeLessThan(sections.length);
+  });
+});
+
+describe('the lock shapes across processes', () => {
+  let etcd: Etcd3;
+  beforeAll(() => {
+    etcd = inspector();
+  });
+  afterAll(() => etcd.close());
+
+  it(`${PROCESSES} processes x ${CALLERS} callers take random subsets of 5 names in random order: no overlap, no deadlock, exact counts`, async () => {
+    const prefix = uniquePrefix('multi');
+    const run = prefix.slice(0, -1);
+    const names = ['m1', 'm2', 'm3', 'm4', 'm5'].map((k) => `${run}-${k}`);
+    const { sections } = await runWorkers(PROCESSES, {
+      ETCD_HOSTS: etcdHosts(),
+      LOCK_PREFIX: prefix,
+      CALLERS: String(CALLERS),
+      ITERATIONS: String(ITERATIONS),
+      KEYS: names.join(','),
+      MODE: 'multi',
+    });
+    // Finishing at all is the no-deadlock check: every acquisition waits at most 60 s.
+    expect(sections.length).toBeGreaterThanOrEqual(PROCESSES * CALLERS * ITERATIONS);
+    expect(findOverlaps(sections)).toEqual([]);
+    expect(findFencingRegressions(sections)).toEqual([]);
+    expect(findLostUpdates(sections)).toEqual([]);
+    for (const name of names) {
+      const count = await etcd.get(`test-counter/${name}`).number();
+      expect(count ?? 0).toBe(sections.filter((s) => s.key === name).length);
+    }
+    expect(await keysUnder(etcd, prefix)).toEqual([]);
+  });
+
+  it(`a semaphore of 3 permits shared by ${PROCESSES} processes reaches 3 holders at once, never 4`, async () => {
+    const prefix = uniquePrefix('semaphore');
+    const { sections } = await runWorkers(PROCESSES, {
+      ETCD_HOSTS: etcdHosts(),
+      LOCK_PREFIX: prefix,
+      CALLERS: String(CALLERS),
+      ITERATIONS: String(ITERATIONS),
+      KEYS: 'exports',
+      MODE: 'semaphore',
+    });
+    expect(sections).toHaveLength(PROCESSES * CALLERS * ITERATIONS);
+    expect(maxOverlap(sections)).toBe(3);
+    expect(await keysUnder(etcd, prefix)).toEqual([]);
   });
 });

@@ -24,6 +24,22 @@ export class LedgerService {
     });
   }
 
+  /** One read-modify-write per name, all under one lock on every name given. */
+  @WithLock((keys: string[]) => keys.map((key) => `ledger:${key}`), { ttl: 5, waitTimeout: 60_000 })
+  async incrementMany(keys: string[]): Promise<void> {
+    for (const key of keys) await this.section(key, 'multi');
+  }
+
+  /** Holds one of three permits of `key` for `ms`, and records when. */
+  @WithLock((key: string) => `permits:${key}`, { permits: 3, ttl: 5, waitTimeout: 60_000 })
+  async holdPermit(key: string, ms: number): Promise<void> {
+    const lock = this.locks.current(`permits:${key}`);
+    const enter = now();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const fencingToken = String(lock?.fencingToken ?? -1n);
+    this.recorder.record({ key, enter, exit: now(), fencingToken, value: 0, via: 'semaphore' });
+  }
+
   /** The negative control: the same read-modify-write with no lock at all. */
   incrementUnlocked(key: string): Promise<number> {
     return this.section(key, 'unlocked');

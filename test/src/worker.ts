@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const keys = (env.KEYS ?? 'a').split(',');
   const callers = Number(env.CALLERS ?? 4);
   const iterations = Number(env.ITERATIONS ?? 5);
-  const locked = env.MODE !== 'unlocked';
+  const mode = env.MODE ?? 'locked';
+  const locked = mode !== 'unlocked';
   const app = await NestFactory.createApplicationContext(
     TestAppModule.register({ prefix: env.LOCK_PREFIX, hosts: env.ETCD_HOSTS?.split(',') }),
     { logger: false },
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
   const caller = async (c: number) => {
     for (let i = 0; i < iterations; i++) {
       const key = keys[(c + i) % keys.length]!;
-      if (!locked) await ledger.incrementUnlocked(key);
+      if (mode === 'multi') await ledger.incrementMany(randomSubset(keys));
+      else if (mode === 'semaphore') await ledger.holdPermit(key, 5);
+      else if (!locked) await ledger.incrementUnlocked(key);
       else if ((c + i) % 2 === 0) await ledger.incrementDecorated(key);
       else await ledger.incrementWithService(key);
     }
@@ -37,6 +40,12 @@ async function main(): Promise<void> {
   const sections = app.get(CriticalSectionRecorder).sections;
   process.stdout.write(`${JSON.stringify({ pid: process.pid, sections })}\n`);
   await app.close();
+}
+
+/** A random, non-empty subset of `keys`, in random order. */
+function randomSubset(keys: readonly string[]): string[] {
+  const shuffled = [...keys].sort(() => Math.random() - 0.5);
+  return shuffled.slice(0, 1 + Math.floor(Math.random() * keys.length));
 }
 
 main().catch((error: unknown) => {
