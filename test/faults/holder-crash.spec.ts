@@ -48,6 +48,59 @@ describe('a holder that dies or freezes', () => {
     });
   });
 
+  it('SIGKILL of a semaphore holder: its permit comes back to the next waiter within ttl + 1 s', async () => {
+    const prefix = uniquePrefix('fault-kill-permit');
+    const worker = await startWorker(prefix);
+    const held = await worker.ask<{ token: string }>({ op: 'acquire', key: 'exports', permits: 2 });
+    const app = await bootContext({ prefix });
+    const locks = app.get(LockService);
+    const etcd = inspector();
+    const mine = await locks.acquire('exports', { permits: 2 });
+    const waiting = locks.acquire('exports', { permits: 2, waitTimeout: 30_000 });
+    await expect.poll(() => keysUnder(etcd, `${prefix}exports/`).then((k) => k.length)).toBe(3);
+
+    const killedAt = performance.now();
+    worker.kill('SIGKILL');
+    const next = await waiting;
+    const recoveryMs = performance.now() - killedAt;
+    expect(next.fencingToken > BigInt(held.token)).toBe(true);
+    expect(mine.held).toBe(true);
+    expect(recoveryMs).toBeLessThanOrEqual((TTL + 1) * 1000);
+    await Promise.all([next.release(), mine.release()]);
+    await app.close();
+    etcd.close();
+    recordFault({
+      scenario: 'Semaphore holder killed (SIGKILL)',
+      invariant: `the next waiter gets the dead holder's permit within ttl + 1 s (ttl ${TTL} s, 2 permits)`,
+      figure: `recovered in ${(recoveryMs / 1000).toFixed(2)} s`,
+    });
+  });
+
+  it('SIGKILL of a holder of two names: a waiter on either gets it within ttl + 1 s', async () => {
+    const prefix = uniquePrefix('fault-kill-multi');
+    const worker = await startWorker(prefix);
+    const held = await worker.ask<{ token: string }>({ op: 'acquire', key: ['from', 'to'] });
+    const app = await bootContext({ prefix });
+    const etcd = inspector();
+    const waiting = app.get(LockService).acquire(['to', 'other'], { waitTimeout: 30_000 });
+    await expect.poll(() => keysUnder(etcd, `${prefix}to/`).then((k) => k.length)).toBe(2);
+
+    const killedAt = performance.now();
+    worker.kill('SIGKILL');
+    const next = await waiting;
+    const recoveryMs = performance.now() - killedAt;
+    expect(next.fencingToken > BigInt(held.token)).toBe(true);
+    expect(recoveryMs).toBeLessThanOrEqual((TTL + 1) * 1000);
+    await next.release();
+    await app.close();
+    etcd.close();
+    recordFault({
+      scenario: 'Holder of two names killed (SIGKILL)',
+      invariant: `a waiter on one of its names holds it within ttl + 1 s (ttl ${TTL} s)`,
+      figure: `recovered in ${(recoveryMs / 1000).toFixed(2)} s`,
+    });
+  });
+
   it('SIGSTOP past the TTL: another holder gets in; the frozen one learns it lost the lock', async () => {
     const prefix = uniquePrefix('fault-freeze');
     const worker = await startWorker(prefix);

@@ -26,7 +26,7 @@ class SlowJob {
 }
 
 type Command =
-  | { op: 'acquire'; key: string }
+  | { op: 'acquire'; key: string | string[]; permits?: number }
   | { op: 'status' }
   | { op: 'fencedWrite'; key: string; value: string }
   | { op: 'release' }
@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     const command = JSON.parse(line) as Command;
     try {
       if (command.op === 'acquire') {
-        lock = await locks.acquire(command.key, { waitTimeout: Infinity });
+        const { key, permits } = command;
+        lock = await locks.acquire(key, { waitTimeout: Infinity, permits });
         reply({ token: String(lock.fencingToken), etcdKey: lock.etcdKey });
       } else if (command.op === 'status') {
         const reason = lock?.signal.reason as Error | undefined;

@@ -5,6 +5,8 @@ const RESULTS = 'build/fault-results';
 const EXPECTED = [
   'Contention',
   'Holder killed (SIGKILL)',
+  'Semaphore holder killed (SIGKILL)',
+  'Holder of two names killed (SIGKILL)',
   'Holder frozen (SIGSTOP > ttl)',
   'etcd restarted, outage < ttl',
   'etcd restarted, outage > ttl',
