@@ -11,6 +11,7 @@ import { ms } from './stats.js';
 import { contendedPoint, type ContendedPoint } from './workloads/contended.workload.js';
 import { failover } from './workloads/failover.workload.js';
 import { manyKeys } from './workloads/many-keys.workload.js';
+import { roundTrips } from './workloads/round-trips.workload.js';
 import { uncontended } from './workloads/uncontended.workload.js';
 
 /** `npm run bench [-- --quick]`: every contender on the same etcd, in the same run. */
@@ -38,7 +39,9 @@ async function runAll(hosts: string, quick: boolean): Promise<BenchResults> {
   const contenders: Contender[] = [];
   for (const kind of CONTENDER_KINDS) contenders.push(await createContender(kind, hosts));
   const iterations = quick ? 300 : 1000;
-  const summaries = await uncontended(contenders, iterations).finally(() =>
+  const summaries = await uncontended(contenders, iterations);
+  const counted = contenders.filter((c) => ROUND_TRIP_KINDS.includes(kindOf(contenders, c)));
+  const trips = await roundTrips(hosts, counted).finally(() =>
     Promise.all(contenders.map((c) => c.close())),
   );
   const uncontendedRows = contenders.map((c) => ({
@@ -72,16 +75,35 @@ async function runAll(hosts: string, quick: boolean): Promise<BenchResults> {
     mode: quick ? 'quick mode' : 'full run',
     uncontended: uncontendedRows,
     uncontendedIterations: iterations,
+    roundTrips: trips,
     contended,
     contendedDurationMs: durationMs,
     manyKeys: many,
     failover: failovers,
-    targets: targets(uncontendedRows, contended, many, failovers),
+    targets: targets(uncontendedRows, trips, contended, many, failovers),
   };
+}
+
+/** Each shape costs what the plain lock costs when uncontended: the same requests, about the same time. */
+function shapeTargets(
+  rows: BenchResults['uncontended'],
+  trips: BenchResults['roundTrips'],
+): BenchResults['targets'] {
+  const plain = trips.find((t) => t.name === rows[1]!.name)!;
+  return rows.slice(6).map((row) => {
+    const counted = trips.find((t) => t.name === row.name)!;
+    const time = row.summary.median / rows[1]!.summary.median;
+    return {
+      target: `${row.name}: same etcd requests as a plain lock, ≤ 1.15× its time`,
+      measured: `${counted.total} vs ${plain.total} requests, ${time.toFixed(2)}×`,
+      met: counted.total <= plain.total && time <= 1.15,
+    };
+  });
 }
 
 function targets(
   rows: BenchResults['uncontended'],
+  trips: BenchResults['roundTrips'],
   contended: ContendedPoint[],
   many: BenchResults['manyKeys'],
   failovers: BenchResults['failover'],
@@ -120,6 +142,7 @@ function targets(
       measured: `${largest.leasesCreated} lease(s), ${largest.heapBytesPerLock.toFixed(0)} B each`,
       met: largest.leasesCreated <= 1 && largest.heapBytesPerLock <= 2048,
     },
+    ...shapeTargets(rows, trips),
     {
       target: '@WithLock ≤ 1.05× LockService.withLock',
       measured: `${(median(3) / median(2)).toFixed(3)}×`,
@@ -134,6 +157,19 @@ function targets(
     });
   }
   return list;
+}
+
+/** The contenders whose etcd requests are counted: the floor, the plain lock and each shape. */
+const ROUND_TRIP_KINDS: readonly ContenderKind[] = [
+  'raw',
+  'ours',
+  'ours-multi',
+  'ours-semaphore',
+  'ours-read',
+];
+
+function kindOf(contenders: readonly Contender[], contender: Contender): ContenderKind {
+  return CONTENDER_KINDS[contenders.indexOf(contender)]!;
 }
 
 function machineFacts(): string {

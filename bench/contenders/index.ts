@@ -3,6 +3,7 @@ import { etcd3Polling } from './etcd3-polling.contender.js';
 import { oursDecorator, oursService, oursWithLock } from './ours.contender.js';
 import { rawFloor } from './raw-floor.contender.js';
 import { seedRecipe } from './seed-recipe.contender.js';
+import { oursShape } from './shapes.contender.js';
 
 export const CONTENDER_KINDS = [
   'raw',
@@ -11,6 +12,9 @@ export const CONTENDER_KINDS = [
   'ours-decorator',
   'etcd3',
   'seed',
+  'ours-multi',
+  'ours-semaphore',
+  'ours-read',
 ] as const;
 export type ContenderKind = (typeof CONTENDER_KINDS)[number];
 
@@ -28,5 +32,11 @@ export async function createContender(kind: ContenderKind, hosts: string): Promi
       return etcd3Polling(hosts);
     case 'seed':
       return seedRecipe(hosts);
+    case 'ours-multi':
+      return oursShape(hosts, 'multi');
+    case 'ours-semaphore':
+      return oursShape(hosts, 'semaphore');
+    case 'ours-read':
+      return oursShape(hosts, 'read');
   }
 }

@@ -1,12 +1,14 @@
 import type { ContendedPoint } from '../workloads/contended.workload.js';
 import type { ManyKeysResult } from '../workloads/many-keys.workload.js';
 import { ms, ratio, type Summary } from '../stats.js';
+import type { RoundTrips } from '../workloads/round-trips.workload.js';
 
 export interface BenchResults {
   machine: string;
   mode: string;
   uncontended: { name: string; summary: Summary }[];
   uncontendedIterations: number;
+  roundTrips: RoundTrips[];
   contended: ContendedPoint[];
   contendedDurationMs: number;
   manyKeys: ManyKeysResult[];
@@ -59,6 +61,19 @@ export function markdown(r: BenchResults): string {
     ...r.uncontended.map(
       ({ name, summary: s }) =>
         `| ${name} | ${ms(s.median)} | ${ms(s.p99)} | ${ms(s.max)} | ${ratio(s.median, floor)} |`,
+    ),
+    '',
+    '### etcd requests per uncontended acquire + release',
+    '',
+    "Counted from etcd's own `/metrics` (unary KV calls) over 50 sequential cycles of a free lock.",
+    '',
+    '| contender | requests per cycle | by method |',
+    '|---|---|---|',
+    ...r.roundTrips.map(
+      (t) =>
+        `| ${t.name} | ${t.total} | ${Object.entries(t.perCycle)
+          .map(([method, n]) => `${method} ${n}`)
+          .join(', ')} |`,
     ),
     '',
     `## 2. Contended single key (${r.contendedDurationMs / 1000} s per point; section = get + put)`,
