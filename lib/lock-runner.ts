@@ -5,7 +5,6 @@ import { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.j
 import { LockAcquireError } from './errors/lock-acquire.error.js';
 import type { LockLostError } from './errors/lock-lost.error.js';
 import { LockTimeoutError } from './errors/lock-timeout.error.js';
-import { SelfDeadlockError } from './errors/self-deadlock.error.js';
 import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
 import type { LockTracker } from './events/lock-tracker.js';
 import type { Lock } from './interfaces/lock.interface.js';
@@ -13,7 +12,8 @@ import type { ResolvedTimingOptions } from './interfaces/lock-options.interface.
 import { holdUntil } from './lock/hold-until.js';
 import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
 import { ReentrantLock } from './lock/reentrant-lock.js';
-import { covers, describeShape, joinLockNames } from './lock/lock-shape.js';
+import { covers, joinLockNames } from './lock/lock-shape.js';
+import { selfDeadlockOf } from './context/self-deadlock.check.js';
 import { leftOverMessage, withSelfHeldHint } from './lock-runner.messages.js';
 import { RunningWork } from './lock/running-work.js';
 import { ShutdownSignal } from './lock/shutdown.js';
@@ -65,7 +65,11 @@ export class LockRunner {
       const why = `${call.holdAtLeast} ms is longer than maxHold (${timing.maxHold} ms)`;
       throw new InvalidLockArgumentError('holdAtLeast', why);
     }
-    if (call.onLocked === 'wait' && timing.waitTimeout > 0) this.refuseSelfDeadlock(names, name);
+    if (call.onLocked === 'wait' && timing.waitTimeout > 0) {
+      const heldAt = (lock: Lock) => describeCallSite(this.tracker.entry(lock as HeldLock)?.site);
+      const deadlock = selfDeadlockOf(this.context, names, heldAt);
+      if (deadlock) throw deadlock;
+    }
     const acquisition = this.tracker.begin(name);
     try {
       if (this.shutdown.signal.aborted) {
@@ -94,24 +98,6 @@ export class LockRunner {
     } catch (error) {
       this.tracker.failed(acquisition, error);
       throw withSelfHeldHint(error, name, this.tracker.heldEntries());
-    }
-  }
-
-  /**
-   * A wait that could only end when this async context lets go of a lock it holds: one of
-   * `names` itself held in a shape that does not cover the request (a read lock asked again
-   * as a write), or a lock named `<name>/…`, which every entry of `name` queues behind.
-   */
-  private refuseSelfDeadlock(names: readonly string[], name: string): void {
-    for (const wanted of names) {
-      const same = this.context.find(wanted);
-      const blocking = same ?? this.context.heldUnder(wanted);
-      if (!blocking) continue;
-      const at = describeCallSite(this.tracker.entry(blocking as HeldLock)?.site);
-      const because = same
-        ? `its queue for "${wanted}" would put it behind that lock (held as ${describeShape(same)})`
-        : undefined;
-      throw new SelfDeadlockError(name, blocking.key, at, because);
     }
   }
 

@@ -1,19 +1,10 @@
 import type { ComparatorBuilder, Etcd3, IKeyValue, IRangeResponse, MultiRangeBuilder } from 'etcd3';
-import { PermitsMismatchError } from '../errors/permits-mismatch.error.js';
-import { describeShape } from '../lock/lock-shape.js';
 import { PROCESS_OWNER } from '../lock/process-owner.js';
 import type { EtcdMember, EtcdMembers } from './etcd-members.js';
 import type { LockSession } from './lock-session.js';
-import { pickEnd, type QueueLayout } from './queue-layout.js';
-import { type Predecessor, predecessorOf } from './queue-predecessor.js';
+import { type Ahead, aheadFrom } from './queue-ahead.js';
+import type { QueueLayout } from './queue-layout.js';
 import { isLeaseGone, SessionExpiredError } from './session-expired.error.js';
-
-/**
- * What one name's queue says about us: nothing ahead (`'clear'`), one entry to wait for (a
- * plain or read lock watches only it), `'count'` (a semaphore with its permits all taken),
- * or `'unknown'` until a read says.
- */
-export type Ahead = 'clear' | Predecessor | 'count' | 'unknown';
 
 /** One name of an acquisition: its layout, our key in its queue, and what is ahead of us. */
 export interface QueueSlot {
@@ -59,18 +50,11 @@ export class EtcdEntry {
    */
   async enqueue(): Promise<boolean> {
     const res = await this.members.run((client) => {
-      const [first, ...rest] = this.slots;
-      const absent = rest.reduce(
-        (txn, s) => txn.and(s.ownKey, 'Create', '==', 0),
-        client.if(first!.ownKey, 'Create', '==', 0),
-      );
+      const absent = this.createdAt(client, 0);
       const lease = this.session.leaseId;
       return absent
         .then(
-          ...this.slots.flatMap((s) => [
-            ...s.layout.ends(client, 'Descend'),
-            ...s.layout.ends(client, 'Ascend'),
-          ]),
+          ...this.slots.flatMap((s) => s.layout.aheadReads(client)),
           ...this.slots.map((s) => client.put(s.ownKey).value(this.value).lease(lease)),
         )
         .else(...this.slots.map((s) => client.get(s.ownKey)))
@@ -88,7 +72,7 @@ export class EtcdEntry {
     let at = 0;
     for (const slot of this.slots) {
       const reads = slot.layout.blockerRanges().length;
-      slot.ahead = this.aheadFrom(slot, ranges.slice(at, at + 2 * reads), reads);
+      slot.ahead = aheadFrom(slot.layout, ranges.slice(at, at + 2 * reads), reads);
       at += 2 * reads;
     }
     return this.slots.every((s) => s.ahead === 'clear');
@@ -104,11 +88,10 @@ export class EtcdEntry {
       const entries = await this.entriesAhead(slot, this.members.current());
       return entries.length < layout.shape.permits ? 'clear' : 'count';
     }
-    const ranges = await this.readGuarded(this.members.current(), (client) => [
-      ...layout.ends(client, 'Descend', this.fencingToken),
-      ...layout.ends(client, 'Ascend', this.fencingToken),
-    ]);
-    return this.aheadFrom(slot, ranges, ranges.length / 2);
+    const ranges = await this.readGuarded(this.members.current(), (client) =>
+      layout.aheadReads(client, this.fencingToken),
+    );
+    return aheadFrom(slot.layout, ranges, ranges.length / 2);
   }
 
   /** Every entry older than ours in `slot`'s queue, read on `member`: what a semaphore counts. */
@@ -121,11 +104,15 @@ export class EtcdEntry {
 
   /** A transaction guarded on still holding every key (same names, same create revision). */
   ifHeld(client: Etcd3): ComparatorBuilder {
-    const token = this.fencingToken.toString();
+    return this.createdAt(client, this.fencingToken.toString());
+  }
+
+  /** Compares every key of ours against one create revision (0: absent). */
+  private createdAt(client: Etcd3, revision: string | number): ComparatorBuilder {
     const [first, ...rest] = this.slots;
     return rest.reduce(
-      (txn, s) => txn.and(s.ownKey, 'Create', '==', token),
-      client.if(first!.ownKey, 'Create', '==', token),
+      (txn, s) => txn.and(s.ownKey, 'Create', '==', revision),
+      client.if(first!.ownKey, 'Create', '==', revision),
     );
   }
 
@@ -188,34 +175,5 @@ export class EtcdEntry {
     this.revision = BigInt(kvs[0]!.create_revision);
     for (const slot of this.slots) slot.ahead = await this.readAhead(slot);
     return this.slots.every((s) => s.ahead === 'clear');
-  }
-
-  /**
-   * Reads what the enqueue (or a guarded read) found: per blocker range, the nearest entries
-   * ahead, then the oldest ones. Both are checked for a shape that disagrees with ours.
-   */
-  private aheadFrom(slot: QueueSlot, ranges: IRangeResponse[], reads: number): Ahead {
-    const last = pickEnd(
-      ranges.slice(0, reads).map((r) => r.kvs[0]),
-      'Descend',
-    );
-    const first = pickEnd(
-      ranges.slice(reads).map((r) => r.kvs[0]),
-      'Ascend',
-    );
-    const { layout } = slot;
-    for (const entry of [first, last]) {
-      const queued = entry && layout.permitsOf(entry);
-      if (queued !== undefined && queued !== layout.shape.permits) {
-        const asked = describeShape(layout.shape);
-        const other = describeShape({ mode: 'write', permits: queued });
-        throw new PermitsMismatchError(layout.name, layout.shape.permits, queued, asked, other);
-      }
-    }
-    if (layout.shape.permits > 1) {
-      const count = ranges.slice(0, reads).reduce((n, r) => n + Number(r.count), 0);
-      return count < layout.shape.permits ? 'clear' : 'count';
-    }
-    return last ? predecessorOf(last, first!) : 'clear';
   }
 }

@@ -16,7 +16,6 @@ export interface EtcdLockContext {
 /** A lock held in etcd: a key on the session lease in each of its names' queues. */
 export class EtcdLock extends HeldLockBase {
   readonly etcdKey: string;
-  readonly etcdKeys: readonly string[];
   /** Known once the enqueue answered, which is before a lock is handed out. */
   readonly fencingToken: bigint;
 
@@ -28,11 +27,15 @@ export class EtcdLock extends HeldLockBase {
     private readonly context: EtcdLockContext,
   ) {
     super(request.keys, request.shape, observer);
-    this.etcdKeys = entry.slots.map((s) => s.ownKey);
-    this.etcdKey = this.etcdKeys[0]!;
+    this.etcdKey = entry.slots[0]!.ownKey;
     this.fencingToken = entry.fencingToken;
     entry.session.hold(this);
     context.heldKeys.add(this);
+  }
+
+  /** Our key in each name's queue; derived, not stored, to keep held locks small. */
+  get etcdKeys(): readonly string[] {
+    return this.entry.slots.map((s) => s.ownKey);
   }
 
   ifHeld(): ComparatorBuilder {

@@ -42,11 +42,16 @@ export class QueueLayout {
    * The entry of each blocker range closest to us (`Descend`) or farthest (`Ascend`), among
    * those created before `before` when given. One range per request, all for one transaction.
    */
-  ends(client: Etcd3, order: 'Ascend' | 'Descend', before?: bigint): MultiRangeBuilder[] {
+  private ends(client: Etcd3, order: 'Ascend' | 'Descend', before?: bigint): MultiRangeBuilder[] {
     return this.blockerRanges().map((range) => {
       const builder = client.getAll().inRange(range).sort('Create', order).limit(1);
       return before === undefined ? builder : builder.maxCreateRevision(String(before - 1n));
     });
+  }
+
+  /** What `aheadFrom` reads: the nearest entries ahead in each blocker range, then the oldest. */
+  aheadReads(client: Etcd3, before?: bigint): MultiRangeBuilder[] {
+    return [...this.ends(client, 'Descend', before), ...this.ends(client, 'Ascend', before)];
   }
 
   /** Every entry created before `before`: what a semaphore waiter counts. */

@@ -16,5 +16,6 @@ export function describeShape(shape: LockShape): string {
 
 /** How errors, events and `Lock.key` name an acquisition of several names. */
 export function joinLockNames(names: readonly string[]): string {
-  return names.join(', ');
+  // One name stays the same string: no copy per held lock.
+  return names.length === 1 ? names[0]! : names.join(', ');
 }

@@ -10,23 +10,8 @@ import type {
 import { PROCESS_OWNER } from '../lock/process-owner.js';
 import { DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { InMemoryLock } from './in-memory-lock.js';
-import { PermitsMismatchError } from '../errors/permits-mismatch.error.js';
-import { describeShape, type LockShape } from '../lock/lock-shape.js';
-
-const isReader = (shape: LockShape) => shape.mode === 'read' && shape.permits === 1;
-
-/** One queued or holding acquisition, ordered by revision as etcd orders keys. */
-interface Entry {
-  /** One or more names, all taken at once, as one etcd transaction puts them. */
-  readonly names: readonly string[];
-  readonly shape: LockShape;
-  readonly revision: bigint;
-  value: string;
-  /** The replica that asked, like the lease a real key is attached to. */
-  readonly owner: object;
-  lock?: InMemoryLock;
-  wake?: (granted: boolean) => void;
-}
+import { joinLockNames } from '../lock/lock-shape.js';
+import { type Entry, headOf, isBlocked, refuseMismatch } from './in-memory-lock.queue.js';
 
 /**
  * Locks in memory with etcd's semantics: FIFO by revision, names nest like etcd prefixes,
@@ -57,9 +42,13 @@ export class InMemoryLockBackend implements LockBackend {
     };
   }
 
-  /** Makes the current holder of `key` lose it, as if its lease expired. False if none. */
+  /**
+   * Makes the current holder of `key` lose it, as if its lease expired; `key` is one of its
+   * names, or `lock.key` of a lock on several. False if none.
+   */
   loseLock(key: string, reason = 'simulated lease loss'): boolean {
-    return this.loseWhere((e) => e.names.includes(key), reason) > 0;
+    const named = (e: Entry) => e.names.includes(key) || joinLockNames(e.names) === key;
+    return this.loseWhere(named, reason) > 0;
   }
 
   /** Every held lock is lost, as when the session lease expires. */
@@ -75,13 +64,13 @@ export class InMemoryLockBackend implements LockBackend {
   async ping(): Promise<void> {}
 
   async head(name: string): Promise<QueueHead | undefined> {
-    return this.headNow(name);
+    return headOf(this.entries, name);
   }
 
   watchHead(name: string): Observable<QueueHead | undefined> {
     return this.changes.pipe(
       startWith(undefined),
-      map(() => this.headNow(name)),
+      map(() => headOf(this.entries, name)),
       distinctUntilChanged((a, b) => a?.token === b?.token && a?.value === b?.value),
     );
   }
@@ -112,11 +101,11 @@ export class InMemoryLockBackend implements LockBackend {
   ): Promise<HeldLock | null> {
     const value = request.value ?? PROCESS_OWNER;
     const { keys: names, shape } = request;
-    this.refuseMismatch(names, shape);
+    refuseMismatch(this.entries, names, shape);
     const entry: Entry = { names, shape, revision: ++this.revision, value, owner };
     this.entries.add(entry);
     this.changes.next();
-    if (this.blocked(entry)) {
+    if (isBlocked(this.entries, entry)) {
       if (request.mode === 'try') return (this.remove(entry), null);
       request.onQueued?.();
       const granted = await new Promise<boolean>((resolve) => {
@@ -139,57 +128,11 @@ export class InMemoryLockBackend implements LockBackend {
     return entry.lock;
   }
 
-  /**
-   * As in etcd: in the queue of each of its names, an entry waits while `permits` or more
-   * older entries are ahead of it (readers do not count other readers of the same name), and
-   * a queue holds every entry under `name/`, so `a` queues behind `a/b`.
-   */
-  private blocked(entry: Entry): boolean {
-    return entry.names.some((name) => {
-      let ahead = 0;
-      for (const [other, otherName] of this.queued(name)) {
-        if (other.revision >= entry.revision) continue;
-        const readers = isReader(entry.shape) && isReader(other.shape) && otherName === name;
-        if (!readers) ahead++;
-      }
-      return ahead >= entry.shape.permits;
-    });
-  }
-
-  /** Refuses a shape that disagrees with an entry already queued, as the etcd backend does. */
-  private refuseMismatch(names: readonly string[], shape: LockShape): void {
-    for (const name of names) {
-      for (const [other, otherName] of this.queued(name)) {
-        // A nested name's entry is a plain lock to this queue, as its etcd key says.
-        const queued = otherName === name ? other.shape.permits : 1;
-        if (queued === shape.permits) continue;
-        const asked = describeShape(shape);
-        const found = describeShape({ mode: 'write', permits: queued });
-        throw new PermitsMismatchError(name, shape.permits, queued, asked, found);
-      }
-    }
-  }
-
-  /** Every entry in the queue of `name`, with the name it is queued under there. */
-  private *queued(name: string): Generator<[Entry, string]> {
-    const own = `${name}/`;
-    for (const e of this.entries) {
-      for (const n of e.names) if (`${n}/`.startsWith(own)) yield [e, n];
-    }
-  }
-
-  /** As etcd orders them: the oldest entry named `name` or nested under it. */
-  private headNow(name: string): QueueHead | undefined {
-    let head: Entry | undefined;
-    for (const [e] of this.queued(name)) if (!head || e.revision < head.revision) head = e;
-    return head && { value: head.value, token: head.revision };
-  }
-
   private remove(entry: Entry): void {
     if (!this.entries.delete(entry)) return;
     this.changes.next();
     for (const waiter of this.entries) {
-      if (waiter.wake && !this.blocked(waiter)) {
+      if (waiter.wake && !isBlocked(this.entries, waiter)) {
         const wake = waiter.wake;
         waiter.wake = undefined;
         wake(true);

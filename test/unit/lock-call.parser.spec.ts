@@ -6,6 +6,7 @@ import {
   withDefaults,
 } from '../../lib/options/lock-call.parser.js';
 import { LOCK_DEFAULTS } from '../../lib/options/lock-options.defaults.js';
+import { assertLockKeys } from '../../lib/options/option-validators.js';
 
 /** The error a bad option gets: typed, and naming what was wrong. */
 const invalid = (fn: () => unknown): InvalidLockArgumentError | undefined => {
@@ -88,5 +89,41 @@ describe('parsing a call’s options once', () => {
       /@WithLock retries/,
     );
     expect(invalid(() => parseDecoratorOptions('7', undefined))?.message).toMatch(/@WithLock ttl/);
+  });
+});
+
+describe('parsing the shape of a lock', () => {
+  it('defaults to a plain lock: one writer', () => {
+    expect(parseLockCall({}, 'acquire').shape).toEqual({ mode: 'write', permits: 1 });
+  });
+
+  it("reads mode 'read' as one shared reader, and permits as a semaphore", () => {
+    expect(parseLockCall({ mode: 'read' }, 'acquire').shape).toEqual({ mode: 'read', permits: 1 });
+    expect(parseLockCall({ permits: 3 }, 'withLock').shape).toEqual({ mode: 'write', permits: 3 });
+  });
+
+  it('treats permits: 1 as the plain lock it is', () => {
+    expect(parseLockCall({ permits: 1 }, '@WithLock').shape).toEqual({ mode: 'write', permits: 1 });
+  });
+
+  it("refuses mode 'read' with permits, saying to pick one", () => {
+    expect(invalid(() => parseLockCall({ mode: 'read', permits: 2 }, 'acquire'))?.message).toMatch(
+      /either mode: 'read' or permits/,
+    );
+  });
+
+  it('does not take a shape for an election', () => {
+    expect(invalid(() => parseLockCall({ permits: 2 }, 'campaign'))?.message).toMatch(/permits/);
+  });
+});
+
+describe('validating lock names', () => {
+  it('turns one name into a list of one and keeps a list in the order given', () => {
+    expect(assertLockKeys('a')).toEqual(['a']);
+    expect(assertLockKeys(['b', 'a'])).toEqual(['b', 'a']);
+  });
+
+  it('names the bad entry of a list by its index', () => {
+    expect(invalid(() => assertLockKeys(['a', 7]))?.message).toMatch(/lock key \[1\]/);
   });
 });
