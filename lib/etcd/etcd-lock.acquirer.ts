@@ -18,14 +18,16 @@ import { WatchAnchor } from './watch-anchor.js';
 export class LockAcquirer {
   private readonly cleanups = new Set<Promise<void>>();
   private readonly anchor: WatchAnchor;
+  private readonly context: EtcdLockContext;
 
   constructor(
     private readonly members: EtcdMembers,
     private readonly sessions: SessionPool,
     private readonly prefix: string,
-    private readonly context: EtcdLockContext,
+    shared: Omit<EtcdLockContext, 'removeKey'>,
   ) {
     this.anchor = new WatchAnchor(`${prefix}\0watch-anchor`);
+    this.context = { ...shared, removeKey: (entry, timing) => this.removeKey(entry, timing) };
   }
 
   acquire(request: AcquireRequest): Promise<EtcdLock | null> {
@@ -54,12 +56,11 @@ export class LockAcquirer {
   };
 
   private async attempt(request: AcquireRequest, signal: AbortSignal): Promise<EtcdLock | null> {
-    const { key, timing, mode, observer } = request;
+    const { key, timing, mode } = request;
     const retry = <T>(step: () => Promise<T>) => withTransientRetry(key, timing, step, signal);
     for (let restarts = 0; ; restarts++) {
       const session = await retry(() => this.sessions.get(timing.ttl));
-      const layouts = request.keys.map((name) => new QueueLayout(this.prefix, name, request.shape));
-      const entry = new EtcdEntry(this.members, layouts, session, request.value);
+      const entry = new EtcdEntry(this.members, this.layoutsOf(request), session, request.value);
       // True while the last enqueue failed in transit: etcd may still apply it after we gave up.
       let enqueueInDoubt = false;
       try {
@@ -84,8 +85,7 @@ export class LockAcquirer {
           await waitForTurn(this.members, entry, turn.signal, retry).finally(turn.unlink);
         }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
-        const remove = (m: EtcdEntry) => this.removeKey(m, timing);
-        return new EtcdLock(request, entry, remove, observer, this.context);
+        return new EtcdLock(request, entry, this.context);
       } catch (error) {
         const sessionLost = session.signal.aborted;
         const failure = { error, enqueueInDoubt, sessionLost, callerStopped: signal.aborted };
@@ -104,6 +104,14 @@ export class LockAcquirer {
         }
       }
     }
+  }
+
+  /**
+   * One queue per name. Not an inline closure in `attempt`: the held lock's `remove` closure
+   * keeps that scope alive, and with it everything a closure there captured (the request).
+   */
+  private layoutsOf({ keys, shape }: AcquireRequest): QueueLayout[] {
+    return keys.map((name) => new QueueLayout(this.prefix, name, shape));
   }
 
   private removeInBackground(entry: EtcdEntry, timing: ResolvedTimingOptions): void {
