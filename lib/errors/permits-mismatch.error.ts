@@ -8,6 +8,7 @@ import { EtcdLockError } from './etcd-lock.error.js';
  */
 export class PermitsMismatchError extends EtcdLockError {
   constructor(
+    /** The name whose queue disagrees. */
     readonly key: string,
     /** What this caller asked for. */
     readonly permits: number,
