@@ -24,6 +24,8 @@ const EXPECTED = [
   'Elected leader frozen (SIGSTOP > ttl)',
   'Leader-only work, leader killed',
   'Election observer, its member frozen',
+  'Semaphore waiter, its member frozen',
+  'Read waiter, its member frozen',
   'Held key deleted by someone else',
   'Lock lost while etcd is frozen, ttl 4',
   'Quorum lost (2 of 3 down)',
