@@ -21,10 +21,21 @@ export type {
 export type { LockKey } from './decorators/lock-key.resolver.js';
 /** A held lock: fencing token, loss signal, guarded transactions, release. */
 export type { Lock } from './interfaces/lock.interface.js';
+/** What `LockService.inspect` and `list` report, and the options of `list` and `forceRelease`. */
+export type {
+  ForceReleaseOptions,
+  ListLocksOptions,
+  LockEntry,
+  LockInfo,
+} from './interfaces/lock-entry.interface.js';
 /** What `LockService.events$` emits, and the names of its kinds. */
 export type { LockEvent, LockEventType } from './interfaces/lock-event.interface.js';
 /** What `LockService.stats()` returns, and one lease in it. */
 export type { LockStats, SessionDiagnostics } from './interfaces/lock-stats.interface.js';
+/** A live page of every lock, its holders and waiters, and recent events (opt-in). */
+export { EtcdLockDashboardModule } from './dashboard/etcd-lock-dashboard.module.js';
+/** The dashboard's options. */
+export type { EtcdLockDashboardOptions } from './interfaces/dashboard-options.interface.js';
 /** Opt-in HTTP mapping: `LockTimeoutError` → 423 and `LockAcquireError` → 503. */
 export { LockExceptionFilter } from './http/lock-exception.filter.js';
 /** Tokens: the module's `Etcd3` client, and the filter's options for a DI-created filter. */
@@ -39,6 +50,7 @@ export type {
   EtcdConnectionOptions,
   EtcdLockModuleOptions,
   EtcdLockOptionsFactory,
+  LockAlertOptions,
   LockLogLevel,
   LockModuleSettings,
 } from './interfaces/etcd-lock-module-options.interface.js';

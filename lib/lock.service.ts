@@ -19,6 +19,13 @@ import type { Lock } from './interfaces/lock.interface.js';
 import type { LockEvent } from './interfaces/lock-event.interface.js';
 import type { AcquireOptions, WithLockCallOptions } from './interfaces/lock-options.interface.js';
 import type { LockStats } from './interfaces/lock-stats.interface.js';
+import type {
+  ForceReleaseOptions,
+  ListLocksOptions,
+  LockEntry,
+  LockInfo,
+} from './interfaces/lock-entry.interface.js';
+import { LockInspector } from './inspect/lock-inspector.js';
 import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
 import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
 import { LockRunner } from './lock-runner.js';
@@ -39,19 +46,23 @@ export const RUN_HELD = Symbol('nestjs-etcd-lock:runHeld');
 export class LockService
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
-  private readonly tracker = new LockTracker();
+  private readonly tracker: LockTracker;
   private readonly context = new LockContext();
   private readonly runner: LockRunner;
+  private readonly inspector: LockInspector;
   private readonly subscriptions: (Subscription | undefined)[] = [];
   private readonly logger = new Logger('EtcdLock');
   /** Every acquisition, wait, release and loss in this process, as it happens. */
-  readonly events$: Observable<LockEvent> = this.tracker.events$;
+  readonly events$: Observable<LockEvent>;
 
   constructor(
     @Inject(ETCD_LOCK_SETTINGS) private readonly settings: ResolvedLockSettings,
     @Inject(ETCD_LOCK_BACKEND) private readonly backend: LockBackend,
   ) {
+    this.tracker = new LockTracker(settings.alerts);
+    this.events$ = this.tracker.events$;
     this.runner = new LockRunner(backend, settings.defaults, this.tracker, this.context);
+    this.inspector = new LockInspector(backend, this.tracker);
     this.subscriptions.push(logLockEvents(this.events$, settings.log));
   }
 
@@ -103,6 +114,38 @@ export class LockService
   current(key?: string): Lock | undefined {
     if (key !== undefined) assertLockKey(key);
     return this.context.current(key);
+  }
+
+  /**
+   * Who holds `name` and who waits for it, oldest first, whichever process or client (etcdctl,
+   * Go) queued them. A snapshot: it may be out of date by the time it returns.
+   */
+  inspect(name: string): Promise<LockInfo> {
+    return this.inspector.inspect(name);
+  }
+
+  /** Every lock name that has entries now (only those starting with `prefix`, if given). */
+  list(options?: ListLocksOptions): Promise<LockInfo[]> {
+    return this.inspector.list(options);
+  }
+
+  /**
+   * `list()` now, then again after every change of any entry, read fresh each time: for
+   * dashboards. Changes come from an etcd watch, not polling; a member that goes silent is
+   * left for the next one.
+   */
+  watch(options?: ListLocksOptions): Observable<LockInfo[]> {
+    return this.inspector.watch(options);
+  }
+
+  /**
+   * Deletes the keys of `name`'s current holders, wherever they run, and resolves with them.
+   * Each holder's `signal` aborts with `LockLostError` (released by an operator: `reason`),
+   * the next waiter gets in, and `events$` carries `lock.force-released`. For a lock stuck
+   * behind a hung holder: fence the resource, or the old holder may still write.
+   */
+  forceRelease(name: string, options: ForceReleaseOptions): Promise<LockEntry[]> {
+    return this.inspector.forceRelease(name, options);
   }
 
   /** How many locks this process holds and how many callers wait, and its leases. */

@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, Scope } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { filter, firstValueFrom } from 'rxjs';
@@ -18,6 +18,15 @@ class ReportsJob {
   }
 }
 
+/** Request-scoped: Nest makes an instance per request, none at bootstrap. */
+@Injectable({ scope: Scope.REQUEST })
+class PerRequestJob {
+  @OnlyLeader('per-request')
+  async run(): Promise<string | undefined> {
+    return 'ran';
+  }
+}
+
 describe.each(BACKENDS)('@OnlyLeader (%s backend)', (kind) => {
   const prefix = uniquePrefix('only-leader');
   const store = kind === 'memory' ? new InMemoryLockBackend(prefix) : undefined;
@@ -28,7 +37,7 @@ describe.each(BACKENDS)('@OnlyLeader (%s backend)', (kind) => {
     const locks = store
       ? EtcdLockTestingModule.forRoot({ prefix, backend: store })
       : EtcdLockModule.forRoot({ hosts: etcdHosts(), prefix });
-    @Module({ imports: [locks], providers: [ReportsJob] })
+    @Module({ imports: [locks], providers: [ReportsJob, PerRequestJob] })
     class ReportsModule {}
     const app = await NestFactory.createApplicationContext(ReportsModule, { logger: false });
     apps.push(app);
@@ -41,7 +50,9 @@ describe.each(BACKENDS)('@OnlyLeader (%s backend)', (kind) => {
       replicas.map((app) => {
         // Resolves `undefined` instead of rejecting when the app closes first.
         const announced = firstValueFrom(
-          app.get(LockService).events$.pipe(filter((e) => e.type === 'leader.elected')),
+          app
+            .get(LockService)
+            .events$.pipe(filter((e) => e.type === 'leader.elected' && e.key === 'reports')),
           { defaultValue: undefined },
         );
         if (app.get(LeaderService).isLeader('reports')) return app;
@@ -71,5 +82,15 @@ describe.each(BACKENDS)('@OnlyLeader (%s backend)', (kind) => {
     expect(leader!.term > before).toBe(true);
     const results = await Promise.all(apps.map((app) => app.get(ReportsJob).generate()));
     expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+  });
+
+  it('campaigns for a request-scoped provider too, and runs its method on the leader', async () => {
+    const leading = () => apps.filter((a) => a.get(LeaderService).isLeader('per-request'));
+    // The earlier test closed the first leader: the election may still be handing over.
+    await expect.poll(() => leading().length).toBe(1);
+    const results = await Promise.all(
+      apps.map(async (a) => (await a.resolve(PerRequestJob)).run()),
+    );
+    expect(results.filter((r) => r === 'ran')).toHaveLength(1);
   });
 });

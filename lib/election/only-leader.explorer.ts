@@ -14,10 +14,14 @@ export class OnlyLeaderExplorer implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
-    for (const { instance } of wrappers) {
-      // Request-scoped providers have no instance here; they are no place for leader work.
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
+    for (const { instance, metatype } of wrappers) {
+      // A request-scoped provider has no instance yet: its class says what it will run.
+      const prototype = (
+        instance && typeof instance === 'object'
+          ? Object.getPrototypeOf(instance)
+          : (metatype as { prototype?: unknown } | null)?.prototype
+      ) as Record<string, unknown> | undefined;
+      if (!prototype) continue;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const election: unknown = Reflect.getMetadata(ONLY_LEADER_ELECTION, prototype[method]!);
         if (typeof election === 'string') this.leaders.stand(election);

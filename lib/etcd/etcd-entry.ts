@@ -1,5 +1,5 @@
 import type { ComparatorBuilder, Etcd3, IKeyValue, IRangeResponse, MultiRangeBuilder } from 'etcd3';
-import { PROCESS_OWNER } from '../lock/process-owner.js';
+import { lockEntryValue } from '../lock/process-owner.js';
 import type { EtcdMember, EtcdMembers } from './etcd-members.js';
 import type { LockSession } from './lock-session.js';
 import { type Ahead, aheadFrom } from './queue-ahead.js';
@@ -29,7 +29,7 @@ export class EtcdEntry {
     layouts: readonly QueueLayout[],
     readonly session: LockSession,
     /** The keys' value: the holder by default, or an election's proposal. */
-    private readonly value: string = PROCESS_OWNER,
+    private readonly value: string = lockEntryValue(),
   ) {
     this.slots = layouts.map((layout) => {
       const slot = session.slots.claim(layout.dir);

@@ -3,15 +3,18 @@ import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import type { Observable } from 'rxjs';
 import type {
   AcquireRequest,
+  EntryScope,
   HeldLock,
   LockBackend,
   QueueHead,
+  StoredEntry,
 } from '../lock/lock-backend.interface.js';
 import { LockAcquirer } from './etcd-lock.acquirer.js';
 import { describeEtcdFailure, UNKNOWN_HOST } from './etcd-failure.diagnosis.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { HeldKeyWatch } from './held-key.watch.js';
-import { readQueueHead, watchQueueHead } from './queue-head.js';
+import { readOnEveryChange, readQueueHead, watchQueueHead } from './queue-head.js';
+import { forceRemove, listEntries, scopeRange } from './queue-listing.js';
 import { SessionPool } from './session-pool.js';
 
 /** How often the current member is asked whether it still answers, while the module runs. */
@@ -68,6 +71,29 @@ export class EtcdLockBackend implements LockBackend {
 
   watchHead(name: string): Observable<QueueHead | undefined> {
     return watchQueueHead(this.members, `${this.prefix}${name}/`);
+  }
+
+  async listEntries(scope: EntryScope): Promise<StoredEntry[]> {
+    try {
+      return await listEntries(this.members, this.prefix, scope);
+    } catch (error) {
+      throw describeEtcdFailure(error, UNKNOWN_HOST);
+    }
+  }
+
+  watchEntries(scope: EntryScope): Observable<StoredEntry[]> {
+    const range = scopeRange(this.prefix, scope);
+    return readOnEveryChange(this.members, range, () =>
+      listEntries(this.members, this.prefix, scope),
+    );
+  }
+
+  async forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]> {
+    try {
+      return await forceRemove(this.members, entries, reason);
+    } catch (error) {
+      throw describeEtcdFailure(error, UNKNOWN_HOST);
+    }
   }
 
   sessions(): SessionDiagnostics[] {

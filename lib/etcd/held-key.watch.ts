@@ -1,4 +1,5 @@
 import type { Watcher } from 'etcd3';
+import { FORCE_RELEASED } from '../lock/process-owner.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { cancelWatch, openWatch } from './watch-open.js';
 
@@ -52,13 +53,16 @@ export class HeldKeyWatch {
     if (this.closed) return;
     const member = this.members.current();
     // Not `ignore('put')`: in etcd3 1.1.2 `ignore` is an alias of `only`, so it would keep only puts.
-    const builder = member.client.watch().prefix(this.prefix).only('delete');
+    // With the previous value: a force-release leaves its reason there.
+    const builder = member.client.watch().prefix(this.prefix).only('delete').withPreviousKV();
     if (this.seen !== undefined) builder.startRevision(String(this.seen + 1n));
     const { watcher, ready } = openWatch(builder);
     this.watcher = watcher;
     // Progress is counted from the events themselves: while a watch that starts in the past
     // catches up, its headers already carry the current revision.
-    watcher.on('delete', (kv) => this.deleted(kv.key.toString(), BigInt(kv.mod_revision)));
+    watcher.on('delete', (kv, previous) =>
+      this.deleted(kv.key.toString(), BigInt(kv.mod_revision), previous?.value.toString()),
+    );
     ready.then(
       () =>
         watcher.once('error', () => {
@@ -85,14 +89,17 @@ export class HeldKeyWatch {
     if (this.seen === undefined || revision > this.seen) this.seen = revision;
   }
 
-  private deleted(key: string, revision: bigint): void {
+  private deleted(key: string, revision: bigint, previous: string | undefined): void {
     this.saw(revision);
     const lock = this.held.get(key);
-    if (lock && lock.fencingToken < revision) {
-      lock.markLost(
-        `its key was deleted at revision ${revision} while held (by another client, ` +
-          'an operator, or the server revoking its lease)',
-      );
+    if (!lock || lock.fencingToken >= revision) return;
+    if (previous?.startsWith(FORCE_RELEASED)) {
+      lock.markLost(`released by an operator: ${previous.slice(FORCE_RELEASED.length)}`);
+      return;
     }
+    lock.markLost(
+      `its key was deleted at revision ${revision} while held (by another client, ` +
+        'an operator, or the server revoking its lease)',
+    );
   }
 }

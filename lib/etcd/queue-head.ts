@@ -42,46 +42,68 @@ export function watchQueueHead(
   members: EtcdMembers,
   queuePrefix: string,
 ): Observable<QueueHead | undefined> {
-  return new Observable<QueueHead | undefined>((subscriber) => {
+  return readOnEveryChange(members, queuePrefix, () => readQueueHead(members, queuePrefix)).pipe(
+    distinctUntilChanged((a, b) => a?.token === b?.token && a?.value === b?.value),
+  );
+}
+
+/**
+ * `read()` now, then again after every change under `prefix`, in order. A failed read is
+ * tried again shortly; the last answer stays the current one meanwhile.
+ */
+export function readOnEveryChange<T>(
+  members: EtcdMembers,
+  prefix: string,
+  read: () => Promise<T>,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
     const changed = new Subject<void>();
-    let watcher: Watcher | undefined;
-    let stopped = false;
-    // On the member used now; again on the next one when it goes silent or the watch fails.
-    const open = () => {
-      if (stopped) return;
-      const member = members.current();
-      const opened = openWatch(member.client.watch().prefix(queuePrefix));
-      watcher = opened.watcher;
-      // Also after a (re)connect: events may have been missed while no stream was up.
-      watcher.on('data', () => changed.next());
-      watcher.on('connected', () => changed.next());
-      const reopen = (which: Watcher) => () => {
-        if (which !== watcher) return;
-        cancelWatch(which);
-        watcher = undefined;
-        open();
-      };
-      // A refused stream is tried again shortly, not in a tight loop.
-      opened.ready.catch(() => setTimeout(reopen(opened.watcher), RETRY_MS).unref());
-      members.silenced(member).addEventListener('abort', reopen(opened.watcher), { once: true });
-    };
-    open();
+    const stop = watchPrefix(members, prefix, () => changed.next());
     const subscription = changed
       .pipe(
         startWith(undefined),
         concatMap(() =>
-          from(readQueueHead(members, queuePrefix)).pipe(
-            // A failed read is tried again shortly; the last answer stays the current one.
+          from(read()).pipe(
             catchError(() => (setTimeout(() => changed.next(), RETRY_MS).unref(), EMPTY)),
           ),
         ),
-        distinctUntilChanged((a, b) => a?.token === b?.token && a?.value === b?.value),
       )
       .subscribe(subscriber);
     return () => {
-      stopped = true;
+      stop();
       subscription.unsubscribe();
-      cancelWatch(watcher);
     };
   });
+}
+
+/**
+ * Calls `changed` on every event under `prefix`, and after every (re)connect, since events
+ * may have been missed while no stream was up. The watch runs on the member used now, and
+ * moves to the next one when it goes silent or the watch fails. Returns a stop function.
+ */
+function watchPrefix(members: EtcdMembers, prefix: string, changed: () => void): () => void {
+  let watcher: Watcher | undefined;
+  let stopped = false;
+  const open = () => {
+    if (stopped) return;
+    const member = members.current();
+    const opened = openWatch(member.client.watch().prefix(prefix));
+    watcher = opened.watcher;
+    watcher.on('data', changed);
+    watcher.on('connected', changed);
+    const reopen = (which: Watcher) => () => {
+      if (which !== watcher) return;
+      cancelWatch(which);
+      watcher = undefined;
+      open();
+    };
+    // A refused stream is tried again shortly, not in a tight loop.
+    opened.ready.catch(() => setTimeout(reopen(opened.watcher), RETRY_MS).unref());
+    members.silenced(member).addEventListener('abort', reopen(opened.watcher), { once: true });
+  };
+  open();
+  return () => {
+    stopped = true;
+    cancelWatch(watcher);
+  };
 }

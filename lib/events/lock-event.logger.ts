@@ -3,7 +3,16 @@ import type { Observable, Subscription } from 'rxjs';
 import type { LockLogLevel } from '../interfaces/etcd-lock-module-options.interface.js';
 import type { LockEvent } from '../interfaces/lock-event.interface.js';
 
-/** Sends lock events to Nest's `Logger`; a lost lock is a warning, the rest debug noise. */
+/** Events worth a warning: a lock lost, and an operator taking one away. */
+const WARNINGS: readonly LockEvent['type'][] = [
+  'lost',
+  'leader.lost',
+  'lock.force-released',
+  'lock.held-too-long',
+  'lock.waiting-too-long',
+];
+
+/** Sends lock events to Nest's `Logger`; warnings as warnings, the rest debug noise. */
 export function logLockEvents(
   events$: Observable<LockEvent>,
   level: LockLogLevel,
@@ -11,7 +20,7 @@ export function logLockEvents(
 ): Subscription | undefined {
   if (level === 'none') return undefined;
   return events$.subscribe((event) => {
-    if (event.type === 'lost' || event.type === 'leader.lost') logger.warn(describe(event));
+    if (WARNINGS.includes(event.type)) logger.warn(describe(event));
     else if (level === 'all') logger.debug(describe(event));
   });
 }
@@ -33,6 +42,12 @@ function describe(event: LockEvent): string {
       return `could not acquire "${event.key}": ${event.error.message}`;
     case 'skipped':
       return `skipped "${event.key}": held elsewhere`;
+    case 'lock.force-released':
+      return `force-released "${event.key}" (tokens ${event.fencingTokens.join(', ') || 'none'}): ${event.reason}`;
+    case 'lock.held-too-long':
+      return `"${event.key}" (token ${event.fencingToken}) held longer than ${ms(event.heldMs)}`;
+    case 'lock.waiting-too-long':
+      return `waiting longer than ${ms(event.waitedMs)} for "${event.key}"`;
     case 'leader.elected':
       return `elected leader of "${event.key}" (term ${event.term})`;
     case 'leader.lost':

@@ -11,6 +11,8 @@ export interface Acquisition {
   readonly key: string;
   readonly startedAt: number;
   queued: boolean;
+  /** The `waitingLongerThan` alert, while it may still fire. */
+  alarm?: NodeJS.Timeout;
 }
 
 /** A held lock as the tracker knows it: since when, and where `acquire()` was called. */
@@ -19,7 +21,17 @@ export interface HeldEntry {
   /** performance clock */
   readonly since: number;
   readonly site?: CallSite;
+  /** The `heldLongerThan` alert, while it may still fire. */
+  readonly alarm?: NodeJS.Timeout;
 }
+
+/** When to warn; `Infinity` is off. */
+export interface AlertThresholds {
+  readonly heldLongerThan: number;
+  readonly waitingLongerThan: number;
+}
+
+const NO_ALERTS: AlertThresholds = { heldLongerThan: Infinity, waitingLongerThan: Infinity };
 
 /** Counts held locks and waiters and turns what happens to them into `LockEvent`s. */
 export class LockTracker implements LockObserver {
@@ -28,6 +40,8 @@ export class LockTracker implements LockObserver {
   /** Held locks, when each was acquired and from where. */
   private readonly held = new Map<HeldLock, HeldEntry>();
   private pending = 0;
+
+  constructor(private readonly alerts: AlertThresholds = NO_ALERTS) {}
 
   get heldCount(): number {
     return this.held.size;
@@ -40,7 +54,12 @@ export class LockTracker implements LockObserver {
 
   begin(key: string): Acquisition {
     this.pending++;
-    return { key, startedAt: performance.now(), queued: false };
+    const acquisition: Acquisition = { key, startedAt: performance.now(), queued: false };
+    const after = this.alerts.waitingLongerThan;
+    acquisition.alarm = this.alarm(after, () =>
+      this.subject.next({ type: 'lock.waiting-too-long', key, waitedMs: after }),
+    );
+    return acquisition;
   }
 
   queued(acquisition: Acquisition): void {
@@ -50,8 +69,14 @@ export class LockTracker implements LockObserver {
 
   acquired(acquisition: Acquisition, lock: HeldLock, site?: HeldEntry['site']): void {
     this.pending--;
+    clearTimeout(acquisition.alarm);
     const now = performance.now();
-    this.held.set(lock, { lock, since: now, site });
+    const after = this.alerts.heldLongerThan;
+    const alarm = this.alarm(after, () => {
+      const { key, fencingToken } = lock;
+      this.subject.next({ type: 'lock.held-too-long', key, fencingToken, heldMs: after });
+    });
+    this.held.set(lock, { lock, since: now, site, alarm });
     const waitedMs = now - acquisition.startedAt;
     this.emitWaited(acquisition, waitedMs, true);
     const { key, queued } = acquisition;
@@ -60,11 +85,13 @@ export class LockTracker implements LockObserver {
 
   skipped(acquisition: Acquisition): void {
     this.pending--;
+    clearTimeout(acquisition.alarm);
     this.subject.next({ type: 'skipped', key: acquisition.key });
   }
 
   failed(acquisition: Acquisition, error: unknown): void {
     this.pending--;
+    clearTimeout(acquisition.alarm);
     const waitedMs = performance.now() - acquisition.startedAt;
     this.emitWaited(acquisition, waitedMs, false);
     // Everything a backend throws is an EtcdLockError; anything else would be a bug.
@@ -113,8 +140,15 @@ export class LockTracker implements LockObserver {
   private untrack(lock: HeldLock): number | undefined {
     const entry = this.held.get(lock);
     if (entry === undefined) return undefined;
+    clearTimeout(entry.alarm);
     this.held.delete(lock);
     return performance.now() - entry.since;
+  }
+
+  /** A timer that never keeps the process alive; none at all when the alert is off. */
+  private alarm(afterMs: number, fire: () => void): NodeJS.Timeout | undefined {
+    if (!Number.isFinite(afterMs)) return undefined;
+    return setTimeout(fire, afterMs).unref();
   }
 
   private emitWaited(acquisition: Acquisition, waitedMs: number, acquired: boolean): void {

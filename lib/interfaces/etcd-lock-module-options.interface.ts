@@ -55,6 +55,20 @@ export interface LockModuleSettings extends LockTimingOptions {
    * @default true
    */
   telemetry?: boolean;
+  /**
+   * Warnings for work that takes too long: each becomes an event (`lock.held-too-long`,
+   * `lock.waiting-too-long`), a log warning (unless `log: 'none'`) and the OpenTelemetry counter
+   * `etcd_lock.alerts`. Milliseconds; each fires once per acquisition. Off by default.
+   * @default { heldLongerThan: Infinity, waitingLongerThan: Infinity }
+   */
+  alerts?: LockAlertOptions;
+}
+
+export interface LockAlertOptions {
+  /** Warn when one lock has been held this long. @default Infinity (off) */
+  heldLongerThan?: number;
+  /** Warn when one caller has waited this long for a lock. @default Infinity (off) */
+  waitingLongerThan?: number;
 }
 
 /** Options of `EtcdLockModule.forRoot()` and of the factory behind `forRootAsync()`. */
@@ -74,6 +88,7 @@ export interface ResolvedLockSettings {
   shutdownTimeout: number;
   log: LockLogLevel;
   telemetry: boolean;
+  alerts: Required<LockAlertOptions>;
   defaults: ResolvedTimingOptions;
 }
 

@@ -21,6 +21,15 @@ export type LockEvent =
   | { type: 'failed'; key: string; waitedMs: number; error: EtcdLockError }
   /** `onLocked: 'skip'` or `tryAcquire` found the lock held. */
   | { type: 'skipped'; key: string }
+  /**
+   * This process force-released `key` (`LockService.forceRelease`): the holders' entries were
+   * deleted, and each holder loses the lock with `reason`. For an audit trail.
+   */
+  | { type: 'lock.force-released'; key: string; reason: string; fencingTokens: bigint[] }
+  /** A lock has been held longer than `alerts.heldLongerThan` (once per acquisition). */
+  | { type: 'lock.held-too-long'; key: string; fencingToken: bigint; heldMs: number }
+  /** A caller has waited longer than `alerts.waitingLongerThan` (once per acquisition). */
+  | { type: 'lock.waiting-too-long'; key: string; waitedMs: number }
   /** This process now leads the election `key` (`LeaderService`, `@OnlyLeader`). */
   | { type: 'leader.elected'; key: string; term: bigint }
   /** This process no longer leads `key`, without having resigned. */

@@ -4,6 +4,7 @@ import type { Lock } from '../interfaces/lock.interface.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import type { LockShape } from './lock-shape.js';
+import type { QueuedEntry } from './queue-rules.js';
 
 /** `'try'` never queues: a held lock answers `null` at once. */
 export type AcquireMode = 'wait' | 'try';
@@ -26,6 +27,17 @@ export interface QueueHead {
   readonly value: string;
   readonly token: bigint;
 }
+
+/** One entry as stored, for inspection: its queue place, its key and value, its lease. */
+export interface StoredEntry extends QueuedEntry {
+  readonly key: string;
+  readonly value: string;
+  /** Seconds until the entry's lease expires unless renewed. */
+  readonly ttlRemaining: number;
+}
+
+/** Which entries to list: one name's queue (with nested names), or every name with a prefix. */
+export type EntryScope = { readonly name: string } | { readonly prefix: string };
 
 /** Told what happens to a lock after it was handed out. Must not throw. */
 export interface LockObserver {
@@ -79,6 +91,15 @@ export interface LockBackend {
   head(name: string): Promise<QueueHead | undefined>;
   /** The head now, then every change of it (holder, or its value), until unsubscribed. */
   watchHead(name: string): Observable<QueueHead | undefined>;
+  /** The entries in `scope` now, oldest first, whoever wrote them. */
+  listEntries(scope: EntryScope): Promise<StoredEntry[]>;
+  /** The entries in `scope` now, then again after every change there, until unsubscribed. */
+  watchEntries(scope: EntryScope): Observable<StoredEntry[]>;
+  /**
+   * Deletes each entry that is still the same incarnation (same key, same token), and has its
+   * holder, in whichever process, lose it with `reason`. Resolves with the entries deleted.
+   */
+  forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]>;
   sessions(): SessionDiagnostics[];
   /** Lets every lock go at once (revoking leases) and frees resources. */
   close(reason: string): Promise<void>;

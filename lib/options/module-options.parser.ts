@@ -24,7 +24,7 @@ import {
 } from './option-validators.js';
 
 export const CONNECTION_KEYS = ['hosts', 'auth', 'credentials', 'client', 'callTimeout'] as const;
-const SETTINGS_KEYS = [...TIMING_KEYS, 'prefix', 'shutdownTimeout', 'log', 'telemetry'];
+const SETTINGS_KEYS = [...TIMING_KEYS, 'prefix', 'shutdownTimeout', 'log', 'telemetry', 'alerts'];
 const LOG_LEVELS = ['none', 'lost', 'all'] as const;
 
 /** `forRoot` options, split into what reaches etcd and how locks behave. */
@@ -63,7 +63,18 @@ function parseSettings(options: EtcdLockModuleOptions): ResolvedLockSettings {
     shutdownTimeout: assertMilliseconds(shutdownTimeout, 'shutdownTimeout'),
     log: assertOneOf(log, LOG_LEVELS, 'log'),
     telemetry: assertBoolean(options.telemetry ?? DEFAULT_TELEMETRY, 'telemetry'),
+    alerts: parseAlerts(options.alerts),
     defaults: withDefaults(parseTimingOverrides({ ...options }), LOCK_DEFAULTS),
+  };
+}
+
+function parseAlerts(raw: unknown): ResolvedLockSettings['alerts'] {
+  const alerts = assertPlainObject(raw, 'alerts');
+  assertKnownKeys(alerts, ['heldLongerThan', 'waitingLongerThan'], 'alerts');
+  const { heldLongerThan = Infinity, waitingLongerThan = Infinity } = alerts;
+  return {
+    heldLongerThan: assertMilliseconds(heldLongerThan, 'alerts.heldLongerThan', true),
+    waitingLongerThan: assertMilliseconds(waitingLongerThan, 'alerts.waitingLongerThan', true),
   };
 }
 

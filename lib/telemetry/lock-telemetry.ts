@@ -42,6 +42,11 @@ export function recordLockTelemetry(
     description: 'Elections this process began to lead (elected) or stopped leading (lost)',
   });
 
+  const alerts = meter.createCounter('etcd_lock.alerts', {
+    unit: '{alert}',
+    description: 'Locks held or waited for longer than the alerts option allows',
+  });
+
   // Lock keys often carry ids, so they go on spans only, never on metric attributes.
   const span = (event: LockEvent, waitedMs: number, error?: Error) => {
     const startTime = performance.timeOrigin + performance.now() - waitedMs;
@@ -75,6 +80,10 @@ export function recordLockTelemetry(
         hold.record(event.heldMs / 1000, { 'lock.outcome': 'lost' });
         lost.add(1);
         return held.add(-1);
+      case 'lock.held-too-long':
+        return alerts.add(1, { 'alert.kind': 'held-too-long' });
+      case 'lock.waiting-too-long':
+        return alerts.add(1, { 'alert.kind': 'waiting-too-long' });
       case 'leader.elected':
         return leadership.add(1, { 'leader.outcome': 'elected' });
       case 'leader.lost':

@@ -3,15 +3,24 @@ import { acquireWithin } from '../lock/acquire-within.js';
 import { distinctUntilChanged, map, type Observable, startWith, Subject } from 'rxjs';
 import type {
   AcquireRequest,
+  EntryScope,
   HeldLock,
   LockBackend,
   QueueHead,
+  StoredEntry,
 } from '../lock/lock-backend.interface.js';
-import { PROCESS_OWNER } from '../lock/process-owner.js';
+import { lockEntryValue } from '../lock/process-owner.js';
 import { DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { InMemoryLock } from './in-memory-lock.js';
 import { joinLockNames } from '../lock/lock-shape.js';
-import { type Entry, headOf, isBlocked, refuseMismatch } from './in-memory-lock.queue.js';
+import {
+  type Entry,
+  headOf,
+  isBlocked,
+  memoryKey,
+  refuseMismatch,
+  storedEntries,
+} from './in-memory-lock.queue.js';
 
 /**
  * Locks in memory with etcd's semantics: FIFO by revision, names nest like etcd prefixes,
@@ -37,6 +46,9 @@ export class InMemoryLockBackend implements LockBackend {
       ping: () => this.ping(),
       head: (name) => this.head(name),
       watchHead: (name) => this.watchHead(name),
+      listEntries: (scope) => this.listEntries(scope),
+      watchEntries: (scope) => this.watchEntries(scope),
+      forceRemove: (entries, reason) => this.forceRemove(entries, reason),
       sessions: () => this.sessions(),
       close: async (reason) => void this.loseWhere((e) => e.owner === owner, reason),
     };
@@ -75,6 +87,34 @@ export class InMemoryLockBackend implements LockBackend {
     );
   }
 
+  async listEntries(scope: EntryScope): Promise<StoredEntry[]> {
+    return storedEntries(this.entries, this.prefix, scope);
+  }
+
+  watchEntries(scope: EntryScope): Observable<StoredEntry[]> {
+    return this.changes.pipe(
+      startWith(undefined),
+      map(() => storedEntries(this.entries, this.prefix, scope)),
+    );
+  }
+
+  /** As in etcd: the holder is told the reason; a waiter's entry just goes. */
+  async forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]> {
+    return entries.filter((stored) => {
+      const entry = [...this.entries].find(
+        (e) => e.revision === stored.token && e.names.includes(stored.name),
+      );
+      if (!entry) return false;
+      if (entry.lock) {
+        entry.lock.markLost(`released by an operator: ${reason}`);
+      } else {
+        this.remove(entry);
+        entry.wake?.(false);
+      }
+      return true;
+    });
+  }
+
   sessions(): SessionDiagnostics[] {
     return [];
   }
@@ -99,10 +139,11 @@ export class InMemoryLockBackend implements LockBackend {
     request: AcquireRequest,
     gate: AbortSignal,
   ): Promise<HeldLock | null> {
-    const value = request.value ?? PROCESS_OWNER;
-    const { keys: names, shape } = request;
+    const value = request.value ?? lockEntryValue();
+    const { keys: names, shape, timing } = request;
     refuseMismatch(this.entries, names, shape);
-    const entry: Entry = { names, shape, revision: ++this.revision, value, owner };
+    const revision = ++this.revision;
+    const entry: Entry = { names, shape, revision, ttl: timing.ttl, value, owner };
     this.entries.add(entry);
     this.changes.next();
     if (isBlocked(this.entries, entry)) {
@@ -114,8 +155,7 @@ export class InMemoryLockBackend implements LockBackend {
       });
       if (!granted) return (this.remove(entry), null);
     }
-    const dir = shape.permits > 1 ? `sem-${shape.permits}/` : shape.mode === 'read' ? 'read/' : '';
-    const etcdKey = `${this.prefix}${names[0]}/${dir}memory_${entry.revision}`;
+    const etcdKey = memoryKey(this.prefix, names[0]!, entry);
     entry.lock = new InMemoryLock(request, etcdKey, entry.revision, request.observer, {
       remove: () => this.remove(entry),
       setValue: (next) => {

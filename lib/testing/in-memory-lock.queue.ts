@@ -2,7 +2,8 @@ import { PermitsMismatchError } from '../errors/permits-mismatch.error.js';
 import type { LockShape } from '../interfaces/lock-options.interface.js';
 import type { InMemoryLock } from './in-memory-lock.js';
 import { describeShape } from '../lock/lock-shape.js';
-import type { QueueHead } from '../lock/lock-backend.interface.js';
+import type { EntryScope, QueueHead, StoredEntry } from '../lock/lock-backend.interface.js';
+import { hasTurn, inQueueOf, type QueuedEntry } from '../lock/queue-rules.js';
 
 /** One queued or holding acquisition, ordered by revision as etcd orders keys. */
 export interface Entry {
@@ -10,6 +11,8 @@ export interface Entry {
   readonly names: readonly string[];
   readonly shape: LockShape;
   readonly revision: bigint;
+  /** The acquisition's TTL: what inspection reports as left, since nothing expires here. */
+  readonly ttl: number;
   value: string;
   /** The replica that asked, like the lease a real key is attached to. */
   readonly owner: object;
@@ -17,23 +20,17 @@ export interface Entry {
   wake?: (granted: boolean) => void;
 }
 
-const isReader = (shape: LockShape) => shape.mode === 'read' && shape.permits === 1;
-
-/**
- * As in etcd: in the queue of each of its names, an entry waits while `permits` or more older
- * entries are ahead of it (readers do not count other readers of the same name), and a queue
- * holds every entry under `name/`, so `a` queues behind `a/b`.
- */
+/** As in etcd: an entry waits until it has its turn in the queue of every one of its names. */
 export function isBlocked(entries: Iterable<Entry>, entry: Entry): boolean {
   return entry.names.some((name) => {
-    let ahead = 0;
-    for (const [other, otherName] of queued(entries, name)) {
-      if (other.revision >= entry.revision) continue;
-      const readers = isReader(entry.shape) && isReader(other.shape) && otherName === name;
-      if (!readers) ahead++;
-    }
-    return ahead >= entry.shape.permits;
+    const own = { name, shape: entry.shape, token: entry.revision };
+    return !hasTurn(own, queueViews(entries, name));
   });
+}
+
+/** The queue of `name` as the shared rules see it. */
+export function* queueViews(entries: Iterable<Entry>, name: string): Generator<QueuedEntry> {
+  for (const [e, n] of queued(entries, name)) yield { name: n, shape: e.shape, token: e.revision };
 }
 
 /** Refuses a shape that disagrees with an entry already queued, as the etcd backend does. */
@@ -62,9 +59,40 @@ export function headOf(entries: Iterable<Entry>, name: string): QueueHead | unde
 }
 
 /** Every entry in the queue of `name`, with the name it is queued under there. */
-function* queued(entries: Iterable<Entry>, name: string): Generator<[Entry, string]> {
-  const own = `${name}/`;
+export function* queued(entries: Iterable<Entry>, name: string): Generator<[Entry, string]> {
   for (const e of entries) {
-    for (const n of e.names) if (`${n}/`.startsWith(own)) yield [e, n];
+    for (const n of e.names) if (inQueueOf(name, n)) yield [e, n];
   }
+}
+
+/** The key this entry would have in etcd, for `Lock.etcdKey` and inspection. */
+export function memoryKey(prefix: string, name: string, entry: Entry): string {
+  const { permits, mode } = entry.shape;
+  const dir = permits > 1 ? `sem-${permits}/` : mode === 'read' ? 'read/' : '';
+  return `${prefix}${name}/${dir}memory_${entry.revision}`;
+}
+
+/** The entries in `scope`, one per name, oldest first, as the etcd backend lists them. */
+export function storedEntries(
+  entries: Iterable<Entry>,
+  prefix: string,
+  scope: EntryScope,
+): StoredEntry[] {
+  const inScope = (n: string) =>
+    'name' in scope ? inQueueOf(scope.name, n) : n.startsWith(scope.prefix);
+  const listed: StoredEntry[] = [];
+  for (const e of [...entries].sort((a, b) => (a.revision < b.revision ? -1 : 1))) {
+    for (const name of e.names.filter(inScope)) {
+      const key = memoryKey(prefix, name, e);
+      listed.push({
+        name,
+        shape: e.shape,
+        token: e.revision,
+        key,
+        value: e.value,
+        ttlRemaining: e.ttl,
+      });
+    }
+  }
+  return listed;
 }

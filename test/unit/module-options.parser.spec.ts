@@ -23,8 +23,16 @@ describe('parsing module options', () => {
       shutdownTimeout: 10_000,
       log: 'lost',
       telemetry: true,
+      alerts: { heldLongerThan: Infinity, waitingLongerThan: Infinity },
       defaults: { ...LOCK_DEFAULTS, ttl: 4 },
     });
+  });
+
+  it('reads the alert thresholds, and refuses ones that are not milliseconds', () => {
+    const { settings } = parseModuleOptions({ alerts: { heldLongerThan: 30_000 } });
+    expect(settings.alerts).toEqual({ heldLongerThan: 30_000, waitingLongerThan: Infinity });
+    expect(() => parseModuleOptions({ alerts: { heldLongerThan: -1 } })).toThrow(/heldLongerThan/);
+    expect(() => parseModuleOptions({ alerts: { after: 5 } } as never)).toThrow(/after/);
   });
 
   it('gives a silent member 1 s when there is another to ask, and a lone member 5 s', () => {

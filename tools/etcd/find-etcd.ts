@@ -1,6 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { aptInstall, canApt, isExecutable, onPath } from '../system/executables.js';
 
 export interface EtcdBinaries {
   etcd: string;
@@ -17,12 +16,7 @@ export function findEtcd(log: (line: string) => void = console.error): EtcdBinar
   if (found) return found;
   if (canApt()) {
     log('etcd not found; installing Debian packages etcd-server and etcd-client with apt-get…');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'etcd-server', 'etcd-client'], {
-      stdio: 'ignore',
-      env,
-    });
+    aptInstall(['etcd-server', 'etcd-client']);
     const installed = locate();
     if (installed) return installed;
   }
@@ -42,24 +36,4 @@ function locate(): EtcdBinaries | undefined {
 function sibling(etcd: string): string | undefined {
   const candidate = join(dirname(etcd), 'etcdctl');
   return isExecutable(candidate) ? candidate : undefined;
-}
-
-function onPath(name: string): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin']);
-  return dirs.map((d) => join(d, name)).find(isExecutable);
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function canApt(): boolean {
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const apt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  return root && apt && existsSync('/etc/debian_version');
 }

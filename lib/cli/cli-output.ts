@@ -1,0 +1,64 @@
+import type { LockEntry, LockInfo } from '../interfaces/lock-entry.interface.js';
+
+/** Stable JSON: tokens as strings (a bigint does not fit JSON), dates as ISO strings. */
+export function toJson(value: LockInfo | LockInfo[]): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v === undefined ? null : v,
+  );
+}
+
+/** `1.2 s`, `3 m 05 s`, `2 h 10 m`: how long since `since`. */
+export function heldFor(since: Date | undefined, now = Date.now()): string {
+  if (!since) return '-';
+  const s = Math.max(0, (now - since.getTime()) / 1000);
+  if (s < 60) return `${s.toFixed(1)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} m ${String(Math.floor(s % 60)).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} m`;
+}
+
+const who = (e: LockEntry) => e.owner ?? '(other client)';
+
+/**
+ * One row per lock: name, holder, token, age (since the holder queued, which for a lock taken
+ * at once is since it was acquired), TTL left, waiters.
+ */
+export function lockTable(locks: readonly LockInfo[], now = Date.now()): string {
+  const rows = locks.map(({ name, holders, waiters }) => {
+    const first = holders[0];
+    const more = holders.length > 1 ? ` (+${holders.length - 1})` : '';
+    return [
+      name,
+      first ? `${who(first)}${more}` : '-',
+      first ? String(first.token) : '-',
+      first ? heldFor(first.since, now) : '-',
+      first ? `${first.ttlRemaining} s` : '-',
+      String(waiters.length),
+    ];
+  });
+  return table(['NAME', 'HOLDER', 'TOKEN', 'AGE', 'TTL LEFT', 'WAITERS'], rows);
+}
+
+/** Every entry of one lock, holders first, then waiters in queue order. */
+export function entryTable(info: LockInfo, now = Date.now()): string {
+  const row = (role: string) => (e: LockEntry) => [
+    role,
+    who(e),
+    String(e.token),
+    heldFor(e.since, now),
+    `${e.ttlRemaining} s`,
+    e.permits > 1 ? `semaphore/${e.permits}` : e.mode,
+    e.key,
+  ];
+  const rows = [...info.holders.map(row('holder')), ...info.waiters.map(row('waiter'))];
+  return table(['ROLE', 'OWNER', 'TOKEN', 'AGE', 'TTL LEFT', 'MODE', 'KEY'], rows);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,76 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  Header,
+  HttpCode,
+  type MessageEvent,
+  Post,
+  Sse,
+  type Type,
+  UseGuards,
+} from '@nestjs/common';
+import { concat, from, map, merge, type Observable } from 'rxjs';
+import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import { LockService } from '../lock.service.js';
+import { DashboardFeed } from './dashboard-feed.js';
+import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
+import { dashboardPage } from './dashboard.page.js';
+import { toView } from './dashboard-view.js';
+
+/**
+ * The dashboard's routes under the configured path, behind the configured guards. A class
+ * per `forRoot`, because the path and guards are decorator arguments.
+ */
+export function dashboardController(options: ResolvedDashboardOptions): Type<unknown> {
+  const page = dashboardPage(options);
+
+  @Controller(options.path)
+  @UseGuards(...options.guards)
+  class EtcdLockDashboardController {
+    constructor(
+      private readonly locks: LockService,
+      private readonly feed: DashboardFeed,
+    ) {}
+
+    @Get()
+    @Header('content-type', 'text/html; charset=utf-8')
+    @Header('cache-control', 'no-store')
+    page(): string {
+      return page;
+    }
+
+    /** Server-sent events: every lock after each change in etcd, and this process's events. */
+    @Sse('stream')
+    stream(): Observable<MessageEvent> {
+      const locks = this.locks.watch().pipe(map((list) => ({ type: 'locks', data: toView(list) })));
+      const events = concat(from(this.feed.items), this.feed.items$).pipe(
+        map((item) => ({ type: 'event', data: item })),
+      );
+      return merge(locks, events);
+    }
+
+    @Post('release')
+    @HttpCode(200)
+    async release(@Body() body: unknown): Promise<{ released: string[] }> {
+      if (!options.forceRelease) {
+        throw new ForbiddenException(
+          'Force-release is off: enable it with EtcdLockDashboardModule.forRoot({ forceRelease: true }).',
+        );
+      }
+      const { name, reason } = (body ?? {}) as { name?: unknown; reason?: unknown };
+      try {
+        const released = await this.locks.forceRelease(name as string, {
+          reason: reason as string,
+        });
+        return { released: released.map((e) => e.token.toString()) };
+      } catch (error) {
+        if (error instanceof InvalidLockArgumentError) throw new BadRequestException(error.message);
+        throw error;
+      }
+    }
+  }
+  return EtcdLockDashboardController;
+}

@@ -1,0 +1,109 @@
+import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
+
+/**
+ * One static page, no build chain: the script opens `<path>/stream` (server-sent events) and
+ * redraws on every message. Every value from etcd is set with `textContent`, never as HTML:
+ * lock names come from users.
+ */
+export function dashboardPage(options: ResolvedDashboardOptions): string {
+  const config = JSON.stringify({
+    base: options.path === '/' ? '' : options.path,
+    forceRelease: options.forceRelease,
+    heldLongerThan: options.heldLongerThan,
+  }).replaceAll('<', '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Locks · nestjs-etcd-lock</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header><h1>Locks</h1><span id="summary">connecting…</span><span id="status" class="status">●</span></header>
+<main>
+<section class="locks"><table><thead><tr><th>Lock</th><th>Holder</th><th>Token</th><th title="since the holder queued">Age</th><th>TTL left</th><th>Waiting</th><th></th></tr></thead>
+<tbody id="locks"></tbody></table><p id="empty" class="empty">No lock is held or waited for.</p></section>
+<aside><h2>Recent events</h2><ol id="feed"></ol></aside>
+</main>
+<script>const CONFIG = ${config};
+${SCRIPT}</script>
+</body>
+</html>`;
+}
+
+const STYLE = `
+:root { color-scheme: light dark; --line: #8884; --muted: #888; --flag: #d97706; --bad: #dc2626; --ok: #16a34a; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; }
+header { display: flex; align-items: baseline; gap: 1rem; padding: .75rem 1.25rem; border-bottom: 1px solid var(--line); }
+h1 { font-size: 1.15rem; margin: 0; } h2 { font-size: .95rem; margin: 0 0 .5rem; }
+#summary { color: var(--muted); } .status { margin-left: auto; color: var(--bad); } .status.live { color: var(--ok); }
+main { display: flex; flex-wrap: wrap; gap: 1.25rem; padding: 1rem 1.25rem; }
+.locks { flex: 3 1 36rem; overflow-x: auto; } aside { flex: 1 1 16rem; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; white-space: nowrap; }
+th { font-weight: 600; color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; }
+td.name { font-family: ui-monospace, monospace; white-space: normal; word-break: break-all; min-width: 11rem; }
+td.name .muted { font-family: system-ui, sans-serif; word-break: normal; white-space: nowrap; }
+tr.flagged td { background: color-mix(in srgb, var(--flag) 12%, transparent); }
+.badge { display: inline-block; margin-left: .4rem; padding: 0 .4rem; border-radius: .6rem; font-size: .75rem; background: var(--flag); color: #fff; }
+.muted { color: var(--muted); }
+button { font: inherit; padding: .2rem .6rem; border: 1px solid var(--bad); color: var(--bad); background: none; border-radius: .35rem; cursor: pointer; }
+.empty { color: var(--muted); } .empty[hidden] { display: none; }
+#feed { list-style: none; margin: 0; padding: 0; max-height: 70vh; overflow-y: auto; }
+#feed li { padding: .3rem 0; border-bottom: 1px solid var(--line); font-size: .85rem; }
+#feed .type { font-weight: 600; } #feed .lost, #feed .lock-force-released { color: var(--bad); }
+@media (max-width: 40rem) { th:nth-child(5), td:nth-child(5) { display: none; } main { padding: .75rem; } }
+`;
+
+const SCRIPT = `
+const $ = (id) => document.getElementById(id);
+const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
+let view = { now: new Date().toISOString(), locks: [] }, receivedAt = Date.now();
+const serverNow = () => Date.parse(view.now) + (Date.now() - receivedAt);
+const fmt = (ms) => { const s = ms / 1000; if (s < 60) return s.toFixed(1) + ' s'; if (s < 3600) return Math.floor(s / 60) + ' m ' + String(Math.floor(s % 60)).padStart(2, '0') + ' s'; return Math.floor(s / 3600) + ' h ' + String(Math.floor(s % 3600 / 60)).padStart(2, '0') + ' m'; };
+function draw() {
+  const body = $('locks'); body.replaceChildren();
+  let held = 0, waiting = 0, flagged = 0;
+  for (const lock of view.locks) {
+    const first = lock.holders[0]; held += lock.holders.length; waiting += lock.waiters.length;
+    const heldMs = first && first.since ? serverNow() - Date.parse(first.since) : undefined;
+    const long = heldMs !== undefined && heldMs > CONFIG.heldLongerThan;
+    if (long) flagged++;
+    const row = el('tr', undefined, long ? 'flagged' : ''); row.dataset.lock = lock.name;
+    const name = el('td', lock.name, 'name');
+    if (first && first.permits > 1) name.append(' ', el('span', first.permits + ' permits', 'muted'));
+    else if (first && first.mode === 'read') name.append(' ', el('span', 'read', 'muted'));
+    row.append(name);
+    const owner = first ? (first.owner || 'other client') + (lock.holders.length > 1 ? ' +' + (lock.holders.length - 1) : '') : '—';
+    row.append(el('td', owner, first ? '' : 'muted'), el('td', first ? first.token : '—'));
+    const heldCell = el('td', heldMs === undefined ? '—' : fmt(heldMs));
+    if (long) heldCell.append(el('span', 'over ' + fmt(CONFIG.heldLongerThan), 'badge'));
+    row.append(heldCell, el('td', first ? first.ttlRemaining + ' s' : '—'), el('td', String(lock.waiters.length)));
+    const action = el('td');
+    if (CONFIG.forceRelease && first) { const b = el('button', 'Force release'); b.onclick = () => release(lock.name); action.append(b); }
+    row.append(action); body.append(row);
+  }
+  $('empty').hidden = view.locks.length > 0;
+  $('summary').textContent = view.locks.length + ' locks · ' + held + ' holders · ' + waiting + ' waiting' + (flagged ? ' · ' + flagged + ' held too long' : '');
+}
+async function release(name) {
+  const reason = prompt('Force-release "' + name + '"? Its holder loses the lock and the next waiter gets in. Reason:');
+  if (!reason) return;
+  const res = await fetch(CONFIG.base + '/release', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, reason }) });
+  if (!res.ok) alert('Not released: ' + ((await res.json().catch(() => ({}))).message || res.status));
+}
+function feed(item) {
+  const li = el('li', undefined, item.type.replace('.', '-'));
+  li.append(el('span', new Date(item.at).toLocaleTimeString() + ' ', 'muted'), el('span', item.type + ' ', 'type'), el('span', item.key + ' '), el('span', item.detail, 'muted'));
+  $('feed').prepend(li);
+  while ($('feed').children.length > 100) $('feed').lastChild.remove();
+}
+const source = new EventSource(CONFIG.base + '/stream');
+source.addEventListener('locks', (e) => { view = JSON.parse(e.data); receivedAt = Date.now(); draw(); });
+source.addEventListener('event', (e) => feed(JSON.parse(e.data)));
+source.onopen = () => $('status').classList.add('live');
+source.onerror = () => $('status').classList.remove('live');
+setInterval(draw, 1000);
+`;

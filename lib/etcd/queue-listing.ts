@@ -1,0 +1,96 @@
+import type { Etcd3, IKeyValue } from 'etcd3';
+import type { LockShape } from '../interfaces/lock-options.interface.js';
+import type { EntryScope, StoredEntry } from '../lock/lock-backend.interface.js';
+import { FORCE_RELEASED } from '../lock/process-owner.js';
+import { inQueueOf } from '../lock/queue-rules.js';
+import type { EtcdMembers } from './etcd-members.js';
+
+/** `<name>/<dir>/<id>`: our read and semaphore dirs, and the Go RWMutex's `write/`. */
+const DIR = /^(.*)\/(read|write|sem-(\d+))$/;
+
+/**
+ * The name and shape an entry's key says it has, below `prefix`: `<name>/<id>` is a plain
+ * lock (ours, `etcdctl lock`, Go's Mutex and Election), `<name>/read/<id>` a reader,
+ * `<name>/sem-<N>/<id>` a semaphore holder, `<name>/write/<id>` a Go RWMutex writer.
+ */
+export function parseEntryKey(relative: string): { name: string; shape: LockShape } | undefined {
+  const cut = relative.lastIndexOf('/');
+  if (cut <= 0) return undefined;
+  const parent = relative.slice(0, cut);
+  const dir = DIR.exec(parent);
+  if (!dir) return { name: parent, shape: { mode: 'write', permits: 1 } };
+  const [, name, kind, permits] = dir;
+  if (!name) return undefined;
+  if (kind === 'read') return { name, shape: { mode: 'read', permits: 1 } };
+  return { name, shape: { mode: 'write', permits: permits ? Number(permits) : 1 } };
+}
+
+/** Where the entries of `scope` live in etcd. */
+export const scopeRange = (prefix: string, scope: EntryScope): string =>
+  'name' in scope ? `${prefix}${scope.name}/` : `${prefix}${scope.prefix}`;
+
+/** Every entry in `scope`, oldest first, with what its lease has left. */
+export async function listEntries(
+  members: EtcdMembers,
+  prefix: string,
+  scope: EntryScope,
+): Promise<StoredEntry[]> {
+  const range = scopeRange(prefix, scope);
+  const res = await members.run((client) =>
+    client.getAll().prefix(range).sort('Create', 'Ascend').exec(),
+  );
+  const ttls = await leaseTtls(members, res.kvs);
+  const entries: StoredEntry[] = [];
+  for (const kv of res.kvs) {
+    const parsed = parseEntryKey(kv.key.toString().slice(prefix.length));
+    if (!parsed || ('name' in scope && !inQueueOf(scope.name, parsed.name))) continue;
+    entries.push({
+      ...parsed,
+      key: kv.key.toString(),
+      token: BigInt(kv.create_revision),
+      value: kv.value.toString(),
+      ttlRemaining: ttls.get(kv.lease) ?? -1,
+    });
+  }
+  return entries;
+}
+
+/** One request per lease, in parallel: entries of one process share a few leases. */
+async function leaseTtls(members: EtcdMembers, kvs: IKeyValue[]): Promise<Map<string, number>> {
+  const leases = [...new Set(kvs.map((kv) => kv.lease).filter((id) => id !== '0'))];
+  const answers = await Promise.all(
+    leases.map((ID) =>
+      members.run((client) => client.leaseClient.leaseTimeToLive({ ID, keys: false })),
+    ),
+  );
+  return new Map(leases.map((id, i) => [id, Number(answers[i]!.TTL)]));
+}
+
+/**
+ * Writes the reason into each key (on the key's own lease, guarded by its create revision),
+ * then deletes it the same way: the holder's watch sees the delete with the reason in the
+ * previous value. Two requests per entry; this is an operator's tool, not a hot path.
+ */
+export async function forceRemove(
+  members: EtcdMembers,
+  entries: readonly StoredEntry[],
+  reason: string,
+): Promise<StoredEntry[]> {
+  const removed = await Promise.all(
+    entries.map((entry) => members.run((client) => removeOne(client, entry, reason))),
+  );
+  return entries.filter((_, i) => removed[i]);
+}
+
+async function removeOne(client: Etcd3, entry: StoredEntry, reason: string): Promise<boolean> {
+  const same = () => client.if(entry.key, 'Create', '==', entry.token.toString());
+  const current = await client.get(entry.key).exec();
+  const lease = current.kvs[0]?.lease;
+  if (lease === undefined) return false;
+  const marked = client.put(entry.key).value(`${FORCE_RELEASED}${reason}`);
+  await same()
+    .then(lease === '0' ? marked : marked.lease(lease))
+    .commit();
+  const res = await same().then(client.delete().key(entry.key)).commit();
+  return res.succeeded;
+}

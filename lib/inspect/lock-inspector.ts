@@ -1,0 +1,75 @@
+import { map, type Observable } from 'rxjs';
+import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import type { LockTracker } from '../events/lock-tracker.js';
+import type {
+  ForceReleaseOptions,
+  ListLocksOptions,
+  LockEntry,
+  LockInfo,
+} from '../interfaces/lock-entry.interface.js';
+import type { LockBackend } from '../lock/lock-backend.interface.js';
+import { assertKnownKeys, assertLockKey, assertPlainObject } from '../options/option-validators.js';
+import { lockInfo, lockInfos } from './queue-view.js';
+
+/** A reason travels in the key's value and in events: keep it to a line. */
+const MAX_REASON_LENGTH = 500;
+
+/** What `LockService.inspect`, `list` and `forceRelease` do: read queues, and clear holders. */
+export class LockInspector {
+  constructor(
+    private readonly backend: LockBackend,
+    private readonly tracker: LockTracker,
+  ) {}
+
+  async inspect(name: string): Promise<LockInfo> {
+    const lockName = assertLockKey(name, 'lock name');
+    return lockInfo(lockName, await this.backend.listEntries({ name: lockName }));
+  }
+
+  async list(options?: ListLocksOptions): Promise<LockInfo[]> {
+    const prefix = parsePrefix(options, 'list');
+    return lockInfos(await this.backend.listEntries({ prefix }));
+  }
+
+  watch(options?: ListLocksOptions): Observable<LockInfo[]> {
+    const prefix = parsePrefix(options, 'watch');
+    return this.backend.watchEntries({ prefix }).pipe(map(lockInfos));
+  }
+
+  async forceRelease(name: string, options: ForceReleaseOptions): Promise<LockEntry[]> {
+    const lockName = assertLockKey(name, 'lock name');
+    const reason = assertReason(options);
+    const queue = await this.backend.listEntries({ name: lockName });
+    const holders = lockInfo(lockName, queue).holders;
+    const stored = queue.filter((e) => holders.some((h) => h.key === e.key));
+    const removed = await this.backend.forceRemove(stored, reason);
+    const released = holders.filter((h) => removed.some((e) => e.key === h.key));
+    this.tracker.emit({
+      type: 'lock.force-released',
+      key: lockName,
+      reason,
+      fencingTokens: released.map((h) => h.token),
+    });
+    return released;
+  }
+}
+
+function parsePrefix(options: unknown, method: string): string {
+  const raw = assertPlainObject(options, `${method} options`);
+  assertKnownKeys(raw, ['prefix'], `${method} options`);
+  if (raw.prefix === undefined || raw.prefix === '') return '';
+  return assertLockKey(raw.prefix, `${method} prefix`);
+}
+
+function assertReason(options: unknown): string {
+  const raw = assertPlainObject(options, 'forceRelease options');
+  assertKnownKeys(raw, ['reason'], 'forceRelease options');
+  const { reason } = raw;
+  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON_LENGTH) {
+    throw new InvalidLockArgumentError(
+      'forceRelease reason',
+      `say why in 1 to ${MAX_REASON_LENGTH} characters, for the audit trail`,
+    );
+  }
+  return reason;
+}
