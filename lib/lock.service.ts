@@ -62,7 +62,7 @@ export class LockService
     this.tracker = new LockTracker(settings.alerts);
     this.events$ = this.tracker.events$;
     this.runner = new LockRunner(backend, settings.defaults, this.tracker, this.context);
-    this.inspector = new LockInspector(backend, this.tracker);
+    this.inspector = new LockInspector(backend, this.tracker, settings.prefix);
     this.subscriptions.push(logLockEvents(this.events$, settings.log));
   }
 

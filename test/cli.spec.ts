@@ -2,8 +2,10 @@ import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Lock, LockLostError } from '../lib/index.js';
+import { type EtcdInstance, startEtcd } from '../tools/etcd/etcd-process.js';
+import { enableAuth, etcdctlAt } from './support/etcd-auth.js';
 import { etcdHosts, uniquePrefix, useLockApp } from './support/lock-app.js';
 
 const etcdctl = inject('etcdctl');
@@ -141,5 +143,32 @@ describe('the nestjs-etcd-lock CLI', () => {
     expect(info.holders[0]!.owner).toBeNull();
     child.kill('SIGINT');
     await once(child, 'exit');
+  });
+});
+
+describe('the CLI against an etcd with authentication', () => {
+  let etcd: EtcdInstance;
+  beforeAll(async () => {
+    etcd = await startEtcd(); // its own etcd: auth on the shared one would break other tests
+    enableAuth(etcdctlAt(etcd.endpoint), [
+      { user: 'ops', password: 'ops-pw', permission: 'read', prefix: 'nestjs-lock/' },
+    ]);
+  });
+  afterAll(() => etcd?.stop());
+
+  it('lists with the right password, from --user or ETCDCTL_PASSWORD', async () => {
+    const inline = await cli(['ls', `--endpoints=${etcd.endpoint}`, '--user', 'ops:ops-pw']);
+    expect(inline.code).toBe(0);
+    const fromEnv = await cli(['ls', `--endpoints=${etcd.endpoint}`, '--user', 'ops'], {
+      ETCDCTL_PASSWORD: 'ops-pw',
+    });
+    expect(fromEnv.code).toBe(0);
+  });
+
+  it('says a wrong password in one line and exits 1, without a stack trace', async () => {
+    const run = await cli(['ls', `--endpoints=${etcd.endpoint}`, '--user', 'ops:wrong']);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/auth/i);
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   InvalidLockArgumentError,
   type LockEvent,
+  LeaderService,
   LockLostError,
   LockService,
 } from '../lib/index.js';
@@ -15,7 +16,8 @@ const event = (locks: LockService, type: LockEvent['type'], key: string) =>
   firstValueFrom(locks.events$.pipe(filter((e) => e.type === type && e.key === key)));
 
 describe.each(BACKENDS)('inspecting and force-releasing locks (%s backend)', (kind) => {
-  const replicas = replicaSet(kind, { prefix: uniquePrefix(`inspect-${kind}`), ttl: 6 });
+  const prefix = uniquePrefix(`inspect-${kind}`);
+  const replicas = replicaSet(kind, { prefix, ttl: 6 });
   let apps: INestApplicationContext[];
   let a: LockService;
   let b: LockService;
@@ -108,6 +110,18 @@ describe.each(BACKENDS)('inspecting and force-releasing locks (%s backend)', (ki
     await Promise.all([next.release(), other.release(), stuck.release()]);
   });
 
+  it('shows an election: the leader as its holder, the candidates as its waiters', async () => {
+    const leadership = await apps[0]!.get(LeaderService).campaign('reports', { value: 'web-1' });
+    const candidate = apps[1]!.get(LeaderService).campaign('reports', { value: 'web-2' });
+    await expect.poll(async () => (await b.inspect('reports')).waiters.length).toBe(1);
+    const info = await b.inspect('reports');
+    expect(info.holders.map((h) => h.token)).toEqual([leadership.term]);
+    await leadership.resign();
+    const next = await candidate;
+    expect((await b.inspect('reports')).holders.map((h) => h.token)).toEqual([next.term]);
+    await next.resign();
+  });
+
   it('answers a name nobody holds with empty lists, and releases nothing there', async () => {
     await expect(a.inspect('nobody')).resolves.toEqual({
       name: 'nobody',
@@ -121,6 +135,7 @@ describe.each(BACKENDS)('inspecting and force-releasing locks (%s backend)', (ki
     await expect(a.inspect('')).rejects.toBeInstanceOf(InvalidLockArgumentError);
     await expect(a.list({ prefix: 7 } as never)).rejects.toBeInstanceOf(InvalidLockArgumentError);
     await expect(a.list({ prefx: 'a' } as never)).rejects.toBeInstanceOf(InvalidLockArgumentError);
+    await expect(a.list({ prefix: `${prefix}tenant:` })).rejects.toThrow(/pass "tenant:"/);
     await expect(a.forceRelease('x', {} as never)).rejects.toBeInstanceOf(InvalidLockArgumentError);
     await expect(a.forceRelease('x', { reason: ' ' })).rejects.toThrow(/audit trail/);
   });

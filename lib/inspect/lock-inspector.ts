@@ -19,6 +19,8 @@ export class LockInspector {
   constructor(
     private readonly backend: LockBackend,
     private readonly tracker: LockTracker,
+    /** The module's prefix, which every name is relative to. */
+    private readonly modulePrefix: string,
   ) {}
 
   async inspect(name: string): Promise<LockInfo> {
@@ -27,13 +29,29 @@ export class LockInspector {
   }
 
   async list(options?: ListLocksOptions): Promise<LockInfo[]> {
-    const prefix = parsePrefix(options, 'list');
+    const prefix = this.parsePrefix(options, 'list');
     return lockInfos(await this.backend.listEntries({ prefix }));
   }
 
   watch(options?: ListLocksOptions): Observable<LockInfo[]> {
-    const prefix = parsePrefix(options, 'watch');
+    const prefix = this.parsePrefix(options, 'watch');
     return this.backend.watchEntries({ prefix }).pipe(map(lockInfos));
+  }
+
+  /** A name prefix, relative to the module's: the etcd key prefix is a common mistake here. */
+  private parsePrefix(options: unknown, method: string): string {
+    const raw = assertPlainObject(options, `${method} options`);
+    assertKnownKeys(raw, ['prefix'], `${method} options`);
+    if (raw.prefix === undefined || raw.prefix === '') return '';
+    const prefix = assertLockKey(raw.prefix, `${method} prefix`);
+    if (this.modulePrefix && prefix.startsWith(this.modulePrefix)) {
+      const relative = prefix.slice(this.modulePrefix.length);
+      const why =
+        `"${prefix}" includes the module prefix "${this.modulePrefix}"; names are relative ` +
+        `to it: pass "${relative}"`;
+      throw new InvalidLockArgumentError(`${method} prefix`, why);
+    }
+    return prefix;
   }
 
   async forceRelease(name: string, options: ForceReleaseOptions): Promise<LockEntry[]> {
@@ -52,13 +70,6 @@ export class LockInspector {
     });
     return released;
   }
-}
-
-function parsePrefix(options: unknown, method: string): string {
-  const raw = assertPlainObject(options, `${method} options`);
-  assertKnownKeys(raw, ['prefix'], `${method} options`);
-  if (raw.prefix === undefined || raw.prefix === '') return '';
-  return assertLockKey(raw.prefix, `${method} prefix`);
 }
 
 function assertReason(options: unknown): string {
