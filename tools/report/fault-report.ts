@@ -131,8 +131,8 @@ function modelSection(): string[] {
     'The protocol is also modelled in Promela (`model/`, mapped to the source in',
     '`model/README.md`) and checked with spin by `npm run model`. The bounds: 2 and 3 clients on',
     'one name (two on two names for the multi-name check), one retry after a lost enqueue reply, a',
-    'lease that may expire at any moment (which is also what a paused holder sees), and enqueues',
-    'applied late or never. Within them spin explores every interleaving.',
+    'lease that may expire at any moment (which is also what a paused holder sees), and enqueues and',
+    'releases applied late or never. Within them spin explores every interleaving.',
     '',
     ...(lines.length
       ? ['```', ...lines, '```']
