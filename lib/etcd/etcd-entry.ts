@@ -1,4 +1,5 @@
-import type { ComparatorBuilder, Etcd3, IKeyValue, IRangeResponse, MultiRangeBuilder } from 'etcd3';
+import type { ComparatorBuilder, Etcd3, IKeyValue, IRangeResponse, IRequestOp } from 'etcd3';
+import { createdAt, deleteKey, getKey, putOn } from './kv-requests.js';
 import { lockEntryValue } from '../lock/process-owner.js';
 import type { EtcdMember, EtcdMembers } from './etcd-members.js';
 import type { LockSession } from './lock-session.js';
@@ -49,23 +50,26 @@ export class EtcdEntry {
    * Returns true when nothing is ahead in any queue, i.e. the lock is held.
    */
   async enqueue(): Promise<boolean> {
-    const res = await this.members.run((client) => {
-      const absent = this.createdAt(client, 0);
-      const lease = this.session.leaseId;
-      return absent
-        .then(
-          ...this.slots.flatMap((s) => s.layout.aheadReads(client)),
-          ...this.slots.map((s) => client.put(s.ownKey).value(this.value).lease(lease)),
-        )
-        .else(...this.slots.map((s) => client.get(s.ownKey)))
-        .commit()
+    const keys = this.slots.map((s) => Buffer.from(s.ownKey));
+    const value = Buffer.from(this.value);
+    const lease = this.session.leaseId;
+    const res = await this.members.run((client) =>
+      client.kv
+        .txn({
+          compare: keys.map((key) => createdAt(key, '0')),
+          success: [
+            ...this.slots.flatMap((s) => s.layout.aheadReads()),
+            ...keys.map((key) => putOn(key, value, lease)),
+          ],
+          failure: keys.map(getKey),
+        })
         .catch((error: unknown) => {
           if (!isLeaseGone(error)) throw error;
           // Revoked before our renewal could tell: start over on a new lease.
           this.session.expire('etcd reports the lease as expired or revoked', error);
           throw new SessionExpiredError('the session lease is gone', { cause: error });
-        });
-    });
+        }),
+    );
     const ranges = res.responses.map((r) => r.response_range);
     if (!res.succeeded) return this.resumeEnqueued(ranges);
     this.revision = BigInt(res.header.revision);
@@ -88,31 +92,26 @@ export class EtcdEntry {
       const entries = await this.entriesAhead(slot, this.members.current());
       return entries.length < layout.shape.permits ? 'clear' : 'count';
     }
-    const ranges = await this.readGuarded(this.members.current(), (client) =>
-      layout.aheadReads(client, this.fencingToken),
+    const ranges = await this.readGuarded(
+      this.members.current(),
+      layout.aheadReads(this.fencingToken),
     );
     return aheadFrom(slot.layout, ranges, ranges.length / 2);
   }
 
   /** Every entry older than ours in `slot`'s queue, read on `member`: what a semaphore counts. */
   async entriesAhead(slot: QueueSlot, member: EtcdMember): Promise<IKeyValue[]> {
-    const ranges = await this.readGuarded(member, (client) => [
-      slot.layout.entriesBefore(client, this.fencingToken),
-    ]);
+    const ranges = await this.readGuarded(member, [slot.layout.entriesBefore(this.fencingToken)]);
     return ranges[0]!.kvs;
   }
 
   /** A transaction guarded on still holding every key (same names, same create revision). */
   ifHeld(client: Etcd3): ComparatorBuilder {
-    return this.createdAt(client, this.fencingToken.toString());
-  }
-
-  /** Compares every key of ours against one create revision (0: absent). */
-  private createdAt(client: Etcd3, revision: string | number): ComparatorBuilder {
     const [first, ...rest] = this.slots;
+    const token = this.fencingToken.toString();
     return rest.reduce(
-      (txn, s) => txn.and(s.ownKey, 'Create', '==', revision),
-      client.if(first!.ownKey, 'Create', '==', revision),
+      (txn, s) => txn.and(s.ownKey, 'Create', '==', token),
+      client.if(first!.ownKey, 'Create', '==', token),
     );
   }
 
@@ -127,38 +126,27 @@ export class EtcdEntry {
     return res.succeeded;
   }
 
-  /** Deletes only our own keys, and only the incarnation we created; then frees their names. */
+  /**
+   * Deletes our own keys, unguarded, as Go's `Mutex.Unlock` does: a key's name carries our
+   * lease and a slot that stays claimed until this delete is confirmed, so no other entry can
+   * have had that name meanwhile. A plain delete is etcd's cheapest write; several keys go in
+   * one transaction.
+   */
   async remove(): Promise<void> {
+    const keys = this.slots.map((s) => Buffer.from(s.ownKey));
     await this.members.run(async (client) => {
-      const keys = this.slots.map((s) => s.ownKey);
-      // Without an enqueue reply, no one else uses these key names while their slots are claimed.
-      if (this.revision === undefined) {
-        await Promise.all(keys.map((key) => client.delete().key(key).exec()));
-        return;
-      }
-      const deleteAll = keys.map((key) => client.delete().key(key));
-      const res = await this.ifHeld(client)
-        .then(...deleteAll)
-        .commit();
-      if (res.succeeded || keys.length === 1) return;
-      // One key already went (deleted by someone else): the others still need deleting.
-      const token = this.fencingToken.toString();
-      const each = keys.map((key) =>
-        client.if(key, 'Create', '==', token).then(client.delete().key(key)).commit(),
-      );
-      await Promise.all(each);
+      if (keys.length === 1) await client.kv.deleteRange({ key: keys[0] });
+      else await client.kv.txn({ success: keys.map(deleteKey) });
     });
     for (const s of this.slots) this.session.slots.free(s.layout.dir, s.slot);
   }
 
-  private async readGuarded(
-    member: EtcdMember,
-    reads: (client: Etcd3) => MultiRangeBuilder[],
-  ): Promise<IRangeResponse[]> {
+  /** Reads guarded on still holding every key: a key gone means the lease expired. */
+  private async readGuarded(member: EtcdMember, reads: IRequestOp[]): Promise<IRangeResponse[]> {
+    const token = this.fencingToken.toString();
+    const compare = this.slots.map((s) => createdAt(Buffer.from(s.ownKey), token));
     const res = await this.members.on(member, (client) =>
-      this.ifHeld(client)
-        .then(...reads(client))
-        .commit(),
+      client.kv.txn({ compare, success: reads }),
     );
     if (!res.succeeded) {
       throw new SessionExpiredError('own queue key vanished: the session lease expired');

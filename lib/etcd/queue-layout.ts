@@ -1,4 +1,5 @@
-import { type Etcd3, type IKeyValue, type MultiRangeBuilder, Range } from 'etcd3';
+import { type IKeyValue, type IRequestOp, Range } from 'etcd3';
+import { endOf } from './kv-requests.js';
 import type { LockShape } from '../lock/lock-shape.js';
 
 /** Readers' entries, as in etcd's `contrib/recipes` RWMutex (`<name>/read/…`). */
@@ -39,27 +40,28 @@ export class QueueLayout {
   }
 
   /**
-   * The entry of each blocker range closest to us (`Descend`) or farthest (`Ascend`), among
-   * those created before `before` when given. One range per request, all for one transaction.
+   * What `aheadFrom` reads, for one transaction: per blocker range the entry nearest ahead of
+   * us (`Descend`), then per blocker range the oldest (`Ascend`); among those created before
+   * `before` when given.
    */
-  private ends(client: Etcd3, order: 'Ascend' | 'Descend', before?: bigint): MultiRangeBuilder[] {
-    return this.blockerRanges().map((range) => {
-      const builder = client.getAll().inRange(range).sort('Create', order).limit(1);
-      return before === undefined ? builder : builder.maxCreateRevision(String(before - 1n));
-    });
-  }
-
-  /** What `aheadFrom` reads: the nearest entries ahead in each blocker range, then the oldest. */
-  aheadReads(client: Etcd3, before?: bigint): MultiRangeBuilder[] {
-    return [...this.ends(client, 'Descend', before), ...this.ends(client, 'Ascend', before)];
+  aheadReads(before?: bigint): IRequestOp[] {
+    const ranges = this.blockerRanges();
+    return [
+      ...ranges.map((range) => endOf(range, 'Descend', before)),
+      ...ranges.map((range) => endOf(range, 'Ascend', before)),
+    ];
   }
 
   /** Every entry created before `before`: what a semaphore waiter counts. */
-  entriesBefore(client: Etcd3, before: bigint): MultiRangeBuilder {
-    return client
-      .getAll()
-      .prefix(this.queue)
-      .maxCreateRevision(String(before - 1n));
+  entriesBefore(before: bigint): IRequestOp {
+    const all = Range.prefix(this.queue);
+    return {
+      request_range: {
+        key: all.start,
+        range_end: all.end,
+        max_create_revision: String(before - 1n),
+      },
+    };
   }
 
   /** The permits an entry's key says it counts with; other clients' keys are plain locks (1). */
