@@ -10,7 +10,11 @@ import { type ContenderKind, createContender } from './contenders/index.js';
  */
 async function main(): Promise<void> {
   const { KIND, COUNT, KEY, HOSTS, DURATION_MS } = process.env;
-  const contender = await createContender(KIND as ContenderKind, HOSTS!);
+  const contender = await createContender(
+    KIND as ContenderKind,
+    HOSTS!,
+    process.env.REDIS_ENDPOINT,
+  );
   const data = new Etcd3({ hosts: HOSTS! });
   const section = async () => {
     const value = Number((await data.get(`bench-data/${KEY}`).string()) ?? 0);

@@ -1,7 +1,9 @@
 import type { Contender } from './contender.js';
 import { etcd3Polling } from './etcd3-polling.contender.js';
 import { oursDecorator, oursService, oursWithLock } from './ours.contender.js';
+import { protocolFloor } from './protocol-floor.contender.js';
 import { rawFloor } from './raw-floor.contender.js';
+import { redlockContender } from './redlock.contender.js';
 import { seedRecipe } from './seed-recipe.contender.js';
 import { oursShape } from './shapes.contender.js';
 
@@ -15,10 +17,17 @@ export const CONTENDER_KINDS = [
   'ours-multi',
   'ours-semaphore',
   'ours-read',
+  'protocol',
+  'redlock',
 ] as const;
 export type ContenderKind = (typeof CONTENDER_KINDS)[number];
 
-export async function createContender(kind: ContenderKind, hosts: string): Promise<Contender> {
+/** `redis` is the redis-server endpoint, for the redlock contender only. */
+export async function createContender(
+  kind: ContenderKind,
+  hosts: string,
+  redis?: string,
+): Promise<Contender> {
   switch (kind) {
     case 'raw':
       return rawFloor(hosts);
@@ -38,5 +47,10 @@ export async function createContender(kind: ContenderKind, hosts: string): Promi
       return oursShape(hosts, 'semaphore');
     case 'ours-read':
       return oursShape(hosts, 'read');
+    case 'protocol':
+      return protocolFloor(hosts);
+    case 'redlock':
+      if (!redis) throw new Error('the redlock contender needs a redis-server endpoint');
+      return redlockContender(redis);
   }
 }

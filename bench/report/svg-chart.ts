@@ -1,6 +1,11 @@
 import type { ContendedPoint } from '../workloads/contended.workload.js';
 
-const COLORS: Record<string, string> = { ours: '#2563eb', etcd3: '#dc2626', seed: '#9333ea' };
+const COLORS: Record<string, string> = {
+  ours: '#2563eb',
+  etcd3: '#dc2626',
+  seed: '#9333ea',
+  redlock: '#16a34a',
+};
 const W = 420;
 const H = 300;
 const PAD = { left: 60, right: 16, top: 34, bottom: 44 };

@@ -24,6 +24,8 @@ export interface QueueSlot {
 export class EtcdEntry {
   readonly slots: QueueSlot[];
   private revision: bigint | undefined;
+  /** A delete was sent before: its names are never reused (see `remove`). */
+  private removing = false;
 
   constructor(
     private readonly members: EtcdMembers,
@@ -75,7 +77,7 @@ export class EtcdEntry {
     this.revision = BigInt(res.header.revision);
     let at = 0;
     for (const slot of this.slots) {
-      const reads = slot.layout.blockerRanges().length;
+      const reads = slot.layout.blockerCount;
       slot.ahead = aheadFrom(slot.layout, ranges.slice(at, at + 2 * reads), reads);
       at += 2 * reads;
     }
@@ -127,17 +129,22 @@ export class EtcdEntry {
   }
 
   /**
-   * Deletes our own keys, unguarded, as Go's `Mutex.Unlock` does: a key's name carries our
-   * lease and a slot that stays claimed until this delete is confirmed, so no other entry can
-   * have had that name meanwhile. A plain delete is etcd's cheapest write; several keys go in
-   * one transaction.
+   * Deletes our own keys, unguarded, as Go's `Mutex.Unlock` does: a plain delete is etcd's
+   * cheapest write (several keys go in one transaction). Unguarded is safe because a name
+   * carries our lease and is reused only after a delete that answered on its first try: a
+   * delete sent again may have a predecessor still in flight, applied late, so those names
+   * are retired for the lease's life. A late delete then finds the incarnation it was sent
+   * for, or nothing, as a guarded one would.
    */
   async remove(): Promise<void> {
+    const firstTry = !this.removing;
+    this.removing = true;
     const keys = this.slots.map((s) => Buffer.from(s.ownKey));
     await this.members.run(async (client) => {
       if (keys.length === 1) await client.kv.deleteRange({ key: keys[0] });
       else await client.kv.txn({ success: keys.map(deleteKey) });
     });
+    if (!firstTry) return;
     for (const s of this.slots) this.session.slots.free(s.layout.dir, s.slot);
   }
 

@@ -31,6 +31,11 @@ export class QueueLayout {
     else this.dir = shape.mode === 'read' ? `${this.queue}${READ_DIR}` : this.queue;
   }
 
+  /** How many byte ranges `blockerRanges` gives: two for a reader, else one. */
+  get blockerCount(): number {
+    return this.shape.mode === 'read' && this.shape.permits === 1 ? 2 : 1;
+  }
+
   /** Byte ranges of the entries this shape waits for: readers skip other readers. */
   blockerRanges(): Range[] {
     const all = Range.prefix(this.queue);

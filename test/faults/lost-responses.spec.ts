@@ -88,15 +88,39 @@ describe('replies lost after etcd committed the request', () => {
     const next = await waiting; // the delete was committed: the waiter now holds the lock
     proxy.dropReplies = false;
     proxy.cutAll();
-    await releasing; // its retry is a guarded delete of a key that is already gone
+    await releasing; // its retry deletes our own key, which is already gone
     expect(await keysUnder(etcd, `${prefix}release-lost/`)).toEqual([next.etcdKey]);
     expect((await next.ifHeld().commit()).succeeded).toBe(true);
     await next.release();
     recordFault({
       scenario: 'Lost release reply',
       invariant:
-        "the retried release is guarded by create revision and leaves the next holder's key alone",
+        "the retried release deletes only its own key's name and leaves the next holder's key alone",
       figure: "next holder's key intact after the retried release",
+    });
+  });
+
+  it('a release delivered late never deletes a later lock of ours that could have reused its name', async () => {
+    const locks = viaProxy.get(LockService);
+    const first = await locks.acquire('reuse');
+    proxy.holdExisting();
+    const releasing = first.release();
+    await expect.poll(() => proxy.heldBytes).toBeGreaterThan(0);
+    proxy.dropHeldClients(); // the delete failed as far as the client knows: it is sent again
+    await releasing;
+    expect(await keysUnder(etcd, `${prefix}reuse/`)).toEqual([]);
+    const second = await locks.acquire('reuse');
+    expect(second.etcdKey).not.toBe(first.etcdKey); // the name of a delete in doubt is retired
+    await proxy.releaseHeld(); // etcd now applies the first delete, late
+    expect(await keysUnder(etcd, `${prefix}reuse/`)).toEqual([second.etcdKey]);
+    expect((await second.ifHeld().commit()).succeeded).toBe(true);
+    expect(second.held).toBe(true);
+    await second.release();
+    recordFault({
+      scenario: 'Release sent twice, the first applied late',
+      invariant:
+        'a key name whose delete was ever in doubt is not reused, so the late delete finds nothing',
+      figure: "the later lock's key (a new name) intact after the late delete",
     });
   });
 });

@@ -14,6 +14,8 @@ interface Link {
  * - `holdExisting()`: requests on the connections open now wait in the proxy, while new
  *   connections pass; `releaseHeld()` delivers them late, after the client has given up.
  * - `cutAll()`: breaks every connection, so the client retries on a fresh one.
+ * - `dropHeldClients()`: the client side of held links breaks (its request failed, as far as
+ *   the client knows) while the request still waits to be delivered late.
  */
 export class LossyProxy {
   dropReplies = false;
@@ -44,6 +46,17 @@ export class LossyProxy {
 
   holdExisting(): void {
     for (const link of this.links) link.held ??= [];
+  }
+
+  /** Bytes waiting in held links. */
+  get heldBytes(): number {
+    let total = 0;
+    for (const link of this.links) for (const chunk of link.held ?? []) total += chunk.length;
+    return total;
+  }
+
+  dropHeldClients(): void {
+    for (const link of this.links) if (link.held) link.client.destroy();
   }
 
   /** Delivers held requests; resolves once etcd has answered on each link that had any. */
