@@ -77,7 +77,7 @@ async function runAll(hosts: string, redis: string, quick: boolean): Promise<Ben
   const independent: IndependentKeysPoint[] = [];
   for (const callers of quick ? [8, 64] : [1, 8, 64, 256]) {
     const list = INDEPENDENT.map((k) => contenders.get(k)!);
-    independent.push(...(await independentKeys(list, callers, quick ? 2000 : 6000)));
+    independent.push(...(await independentKeys(list, callers, quick ? 1500 : 6000)));
     log(`independent keys x ${callers}`);
   }
   await Promise.all([...contenders.values()].map((c) => c.close()));
@@ -95,7 +95,7 @@ async function runAll(hosts: string, redis: string, quick: boolean): Promise<Ben
     }
   }
   const many = [];
-  for (const count of quick ? [1000] : [1000, 10_000]) many.push(await manyKeys(hosts, count));
+  for (const count of quick ? [10_000] : [1000, 10_000]) many.push(await manyKeys(hosts, count));
   log('workload 3 done');
   const passes = await handoff(hosts, quick ? 150 : 500);
   const queue = [];
@@ -138,8 +138,9 @@ function machineFacts(): string {
   return `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${etcdVersion}, ${redisVersion.split(' ').slice(0, 3).join(' ')}`;
 }
 
+const startedAt = Date.now();
 function log(line: string): void {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${line}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -58,4 +58,21 @@ describe('graceful shutdown with enableShutdownHooks() and SIGTERM', () => {
     await lock.release();
     worker.dispose();
   });
+
+  it('exits once closed in the middle of acquisitions: their clean-up does not outlive the clients', async () => {
+    const env = { ETCD_HOSTS: etcdHosts(), LOCK_PREFIX: prefix, SHUTDOWN_TIMEOUT: '1000' };
+    for (let round = 0; round < 8; round++) {
+      const worker = await JsonLineWorker.start(env, 'shutdown-worker');
+      worker.send({ op: 'churn', count: 8 });
+      expect(await worker.next()).toEqual({ churning: true });
+      const exited = once(worker.child, 'exit');
+      worker.send({ op: 'close' });
+      expect(await worker.next()).toEqual({ closed: true });
+      // Nothing keeps a closed app's process alive: it exits by itself, well within this.
+      await Promise.race([exited, once(AbortSignal.timeout(TTL_MS / 3), 'abort')]);
+      expect(worker.child.exitCode).toBe(0);
+      worker.dispose();
+    }
+    expect(await keysUnder(fx.etcd, `${prefix}churn/`)).toEqual([]);
+  });
 });

@@ -36,7 +36,7 @@ export async function heldLocks(hosts: string, held: number): Promise<HeldLocksP
     gc();
     const rss = process.memoryUsage().rss - rssBefore;
     const idleBefore = process.cpuUsage();
-    await sleep(5000); // the measured idle period itself
+    if (held > 0) await sleep(5000); // the measured idle period itself
     const idle = process.cpuUsage(idleBefore);
     const cycles: number[] = [];
     for (let i = 0; i < 320; i++) {
@@ -49,7 +49,7 @@ export async function heldLocks(hosts: string, held: number): Promise<HeldLocksP
       cycle: summarize(cycles),
       rssBytesPerLock: held ? rss / held : 0,
       cpuMsPerAcquire: held ? (fillCpu.user + fillCpu.system) / 1000 / held : 0,
-      idleCpuMsPerSecond: (idle.user + idle.system) / 1000 / 5,
+      idleCpuMsPerSecond: held ? (idle.user + idle.system) / 1000 / 5 : 0,
     };
   } finally {
     for (let i = 0; i < locks.length; i += 1000) {

@@ -17,6 +17,7 @@ import { WatchAnchor } from './watch-anchor.js';
 /** Runs one acquisition: session, enqueue, wait in line, and cleanup of every failed path. */
 export class LockAcquirer {
   private readonly cleanups = new Set<Promise<void>>();
+  private closed = false;
   private readonly anchor: WatchAnchor;
   private readonly context: EtcdLockContext;
 
@@ -37,9 +38,22 @@ export class LockAcquirer {
     ) as Promise<EtcdLock | null>;
   }
 
-  /** Resolves once every background key removal has finished, and drops the watch stream. */
+  /**
+   * Resolves once every background key removal has finished, including removals that start
+   * meanwhile (waiters aborted by shutdown clean up after it began).
+   */
   async settle(): Promise<void> {
-    await Promise.all([...this.cleanups]);
+    while (this.cleanups.size > 0) await Promise.all([...this.cleanups]);
+  }
+
+  /**
+   * Once the sessions are closed their keys went with their leases: later removals are
+   * skipped, since a call after the clients close would open a connection that keeps the
+   * process alive. Waits for those already running, and drops the watch stream.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.settle();
     this.anchor.close();
   }
 
@@ -115,6 +129,7 @@ export class LockAcquirer {
   }
 
   private removeInBackground(entry: EtcdEntry, timing: ResolvedTimingOptions): void {
+    if (this.closed) return;
     const cleanup = this.removeKey(entry, timing).finally(() => this.cleanups.delete(cleanup));
     this.cleanups.add(cleanup);
   }

@@ -103,6 +103,7 @@ export class EtcdLockBackend implements LockBackend {
   async close(reason: string): Promise<void> {
     await this.acquirer.settle();
     await this.pool.closeAll(reason);
+    await this.acquirer.close();
     this.heldKeys.close();
     this.members.close(this.ownsClients);
     if (this.ownsClients) this.client.close();

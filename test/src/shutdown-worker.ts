@@ -7,6 +7,7 @@ import { EtcdLockModule, LockService, WithLock } from '../../lib/index.js';
 
 const reply = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const finish = new AbortController();
+const stop = new AbortController();
 
 /** A locked job that runs until the test says `finish`, reporting SIGTERM and lock loss. */
 @Injectable()
@@ -27,7 +28,11 @@ class DrainJob {
   }
 }
 
-/** A replica with `enableShutdownHooks()`: `{"op":"run"}` starts the job, `{"op":"finish"}` ends it. */
+/**
+ * A replica with `enableShutdownHooks()`: `{"op":"run"}` starts the job, `{"op":"finish"}` ends
+ * it, `{"op":"churn","count":n}` runs n loops taking and releasing `churn`, `{"op":"close"}`
+ * stops them (acquisitions are in flight) and closes the app at once; the process should exit.
+ */
 async function main(): Promise<void> {
   const { ETCD_HOSTS, LOCK_PREFIX, SHUTDOWN_TIMEOUT } = process.env;
   @Module({
@@ -46,8 +51,30 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   reply({ ready: true });
   for await (const line of createInterface({ input: process.stdin })) {
-    const { op } = JSON.parse(line) as { op: 'run' | 'finish' };
-    if (op === 'run')
+    const { op, count } = JSON.parse(line) as {
+      op: 'run' | 'finish' | 'churn' | 'close';
+      count?: number;
+    };
+    if (op === 'churn') {
+      const locks = app.get(LockService);
+      let acquired = 0;
+      locks.events$.subscribe((e) => {
+        if (e.type === 'acquired' && ++acquired === 50) reply({ churning: true });
+      });
+      const loop = async () => {
+        for (;;) {
+          const lock = await locks.acquire('churn', { waitTimeout: 60_000, signal: stop.signal });
+          await lock.release();
+        }
+      };
+      for (let i = 0; i < count!; i++) loop().catch(() => undefined);
+    } else if (op === 'close') {
+      stop.abort();
+      await app.close();
+      reply({ closed: true });
+      process.stdin.destroy();
+      return;
+    } else if (op === 'run')
       void app
         .get(DrainJob)
         .run()
