@@ -64,17 +64,6 @@ export class EtcdMembers {
     return oldest;
   }
 
-  /** The next member after `member` not being skipped (or `member`): for a second request. */
-  after(member: EtcdMember): EtcdMember {
-    const start = this.members.indexOf(this.state(member));
-    const now = performance.now();
-    for (let i = 1; i < this.members.length; i++) {
-      const next = this.members[(start + i) % this.members.length]!;
-      if (next.badUntil <= now) return next;
-    }
-    return member;
-  }
-
   /** Aborts once `member` has been found silent. */
   silenced(member: EtcdMember): AbortSignal {
     return this.state(member).silenced.signal;

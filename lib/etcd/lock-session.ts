@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EtcdMember, EtcdMembers } from './etcd-members.js';
+import type { EtcdMembers } from './etcd-members.js';
 import { KeySlots } from './key-slots.js';
 import { keepAliveOnce } from './lease-keepalive.js';
 
@@ -16,8 +16,8 @@ export interface LeaseHolder {
  *
  * The deadline runs on a monotonic clock from the moment each renewal was *sent*, so it is
  * never later than the server's own expiry. Renewals go every TTL/3 to the current member,
- * each with a deadline on its answer; one that is slow to answer is hedged on the next member,
- * so a silent member costs a fraction of a deadline, never the lease.
+ * each with a deadline on its answer; a member that does not answer is skipped and the renewal
+ * goes at once to the next one, so a silent member costs one deadline, never the lease.
  */
 export class LockSession {
   readonly leaseHex: string;
@@ -114,51 +114,23 @@ export class LockSession {
     this.renewal.unref();
   }
 
-  /**
-   * Renews until one member answers or the lease can no longer be trusted. An attempt that
-   * has not answered after a third of its timeout is hedged with one to the next member,
-   * without giving up on it: while the cluster elects a leader every member holds renewals
-   * back, and the one sent last answers first once a leader exists.
-   */
+  /** Tries member after member until one answers or the lease can no longer be trusted. */
   private async renew(): Promise<void> {
-    let renewed = false;
-    let member = this.members.current();
-    while (this.alive && !renewed) {
+    while (this.alive) {
+      const member = this.members.current();
       const sentAt = performance.now();
-      const target = member;
-      const attempt = keepAliveOnce(target.client, this.leaseId, this.attemptTimeout).then(
-        ({ TTL }) => {
-          if (this.controller.signal.aborted) return; // answered after the lease was given up
-          if (Number(TTL) <= 0) return this.confirmGone(target);
-          this.deadline = Math.max(this.deadline, sentAt + Number(TTL) * 1000);
-          if (!renewed) this.scheduleRenewal();
-          renewed = true;
-        },
-        (error: unknown) => this.members.failed(target, error),
-      );
-      await Promise.race([attempt, sleep(this.attemptTimeout / 3, undefined, { ref: false })]);
-      // A refusal comes back at once: do not spin on a cluster that refuses everything.
-      const spent = performance.now() - sentAt;
-      if (!renewed && spent < 100) await sleep(100 - spent, undefined, { ref: false });
-      member = this.members.size > 1 ? this.members.after(target) : target;
+      try {
+        const { TTL } = await keepAliveOnce(member.client, this.leaseId, this.attemptTimeout);
+        if (Number(TTL) <= 0) return this.expire('etcd reports the lease as expired or revoked');
+        this.deadline = Math.max(this.deadline, sentAt + Number(TTL) * 1000);
+        return this.scheduleRenewal();
+      } catch (error) {
+        this.members.failed(member, error);
+        // A refusal comes back at once: do not spin on a cluster that refuses everything.
+        const spent = performance.now() - sentAt;
+        if (spent < 100) await sleep(100 - spent);
+      }
     }
-  }
-
-  /**
-   * A member cut off from the others may still believe it leads and answer from its own stale
-   * lease table (a frozen leader that just thawed does). Another member must agree before the
-   * lease is given up; if none can answer, the renewals go on and the deadline decides.
-   */
-  private async confirmGone(answered: EtcdMember): Promise<void> {
-    const other = this.members.after(answered);
-    try {
-      const { TTL } = await other.client.leaseClient.leaseTimeToLive({ ID: this.leaseId });
-      if (Number(TTL) > 0) return;
-    } catch (error) {
-      this.members.failed(other, error);
-      return;
-    }
-    this.expire('etcd reports the lease as expired or revoked');
   }
 
   private armDeadline(): void {
