@@ -32,6 +32,7 @@ const EXPECTED = [
   'Lost acquire reply',
   'Acquire given up, applied late',
   'Lost release reply',
+  'Release sent twice, the first applied late',
   'Bad input catalogue',
   'Security (TLS + auth)',
   'Soak',
