@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import Redlock, { ExecutionError } from 'redlock';
+import Redlock, { ExecutionError, type Lock } from 'redlock';
 import type { Contender } from './contender.js';
+import { retryUntilFree } from './retry-until-free.js';
 
 /** What a redlock user sets: retry every 10 ms plus up to 10 ms of jitter, as etcd3's poll. */
 const RETRY_DELAY_MS = 10;
@@ -19,25 +19,17 @@ export function redlockContender(endpoint: string, ttlMs = 10_000): Contender {
   const redlock = new Redlock([redis], { retryCount: 0 });
   return {
     name: 'Redis + redlock (10 ms retry)',
-    async run(key, section, signal) {
-      for (;;) {
-        signal?.throwIfAborted();
-        let lock;
-        try {
-          lock = await redlock.acquire([`bench-redlock/${key}`], ttlMs);
-        } catch (error) {
-          if (!(error instanceof ExecutionError)) throw error;
-          await sleep(RETRY_DELAY_MS + Math.random() * RETRY_JITTER_MS, undefined, { signal });
-          continue;
-        }
-        try {
-          await section();
-        } finally {
-          await lock.release();
-        }
-        return;
-      }
-    },
+    run: (key, section, signal) =>
+      retryUntilFree<Lock>(
+        {
+          take: () => redlock.acquire([`bench-redlock/${key}`], ttlMs),
+          busy: (error) => error instanceof ExecutionError,
+          release: (lock) => lock.release(),
+          delay: () => RETRY_DELAY_MS + Math.random() * RETRY_JITTER_MS,
+        },
+        section,
+        signal,
+      ),
     async close() {
       redis.disconnect();
     },
