@@ -39,7 +39,7 @@ export class QueueLayout {
   /** Byte ranges of the entries this shape waits for: readers skip other readers. */
   blockerRanges(): Range[] {
     const all = Range.prefix(this.queue);
-    if (this.shape.mode !== 'read' || this.shape.permits > 1) return [all];
+    if (this.blockerCount === 1) return [all];
     const reads = Range.prefix(`${this.queue}${READ_DIR}`);
     return [new Range(all.start, reads.start), new Range(reads.end, all.end)];
   }
