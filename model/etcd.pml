@@ -83,6 +83,20 @@ inline read_ahead(my, pred, predRev, isHead) {
   isHead = (predRev != 0 && predRev == low)
 }
 
+/* What a read that found the whole queue ahead keeps: each entry ahead's create revision. */
+inline note_ahead(my) {
+  k = 0;
+  do
+  :: k < 3 ->
+     if
+     :: k < NCLIENTS && keyRev[k] != 0 && keyRev[k] < my -> ahead[k] = keyRev[k]
+     :: else -> ahead[k] = 0
+     fi;
+     k++
+  :: else -> break
+  od
+}
+
 /* Property 5: no key whose lease is alive is left once every client has ended. */
 inline no_live_leftover() {
   k = 0;

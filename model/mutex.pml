@@ -1,6 +1,7 @@
 /*
  * The lock protocol of nestjs-etcd-lock for one name, as etcd and the clients run it:
- * enqueue with a create revision, wait for the entry ahead, hold, guarded release; replies
+ * enqueue with a create revision, wait for the entry ahead (or, when a read found the whole
+ * queue ahead, for all of it), hold, guarded release; replies
  * that get lost (the request applied now, later, or never), leases that expire at any
  * moment (which is also what a client paused past its TTL sees), and fenced writes.
  *
@@ -59,9 +60,14 @@ inline critical_section(c, token) {
   }
 }
 
+/* Every entry that was ahead at the last read is gone (its create revision is no longer there). */
+#define GONE(k) (ahead[k] == 0 || keyRev[k] != ahead[k])
+#define ALL_GONE (GONE(0) && GONE(1) && GONE(2))
+
 proctype Client(byte c) {
   byte my = 0, predRev = 0, pred, retries = 0, k, low;
-  bool isHead, ok, began;
+  byte ahead[3]; /* the create revision of each entry ahead at the last read; 0: not ahead */
+  bool isHead, ok, began, whole;
 
 enqueue:
   /* The acquire transaction goes out; its reply may come back, or be lost. */
@@ -71,7 +77,7 @@ enqueue:
        apply_enqueue(KEY(c));
        if
        :: keyRev[KEY(c)] != 0 && leaseAlive[LEASE(c)] ->
-          my = keyRev[KEY(c)]; read_ahead(my, pred, predRev, isHead)
+          my = keyRev[KEY(c)]; read_ahead(my, pred, predRev, isHead); note_ahead(my)
        :: else -> goto lost  /* etcd refuses a put on a lease that is gone */
        fi }
 #ifndef NO_FAULTS
@@ -84,6 +90,22 @@ wait:
   :: predRev == 0 -> goto hold
   :: else
   fi;
+  /* A read that found the whole queue ahead: wait until all of it is gone (the prefix's delete
+     watch), then hold with no read; our own key going first sends us to the confirming read.
+     The code does this when at most 16 entries are ahead, so either wait may follow a read. */
+  if
+  :: whole = true
+  :: whole = false
+  fi;
+  if
+  :: whole ->
+     if
+     :: ALL_GONE -> goto hold
+     :: keyRev[KEY(c)] != my -> goto confirm
+     :: !leaseAlive[LEASE(c)] -> goto lost
+     fi
+  :: else
+  fi;
   /* Waits for the delete of the entry ahead (a watch), or for the session to end. */
   if
   :: atomic { keyRev[pred] != predRev ->
@@ -93,11 +115,12 @@ wait:
        fi }
   :: !leaseAlive[LEASE(c)] -> goto lost
   fi;
+confirm:
   /* The confirming read, guarded on our own key. */
   atomic {
     if
     :: keyRev[KEY(c)] != my -> goto lost
-    :: else -> read_ahead(my, pred, predRev, isHead)
+    :: else -> read_ahead(my, pred, predRev, isHead); note_ahead(my)
     fi
   }
   goto wait;

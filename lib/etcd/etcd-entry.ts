@@ -74,11 +74,12 @@ export class EtcdEntry {
     );
     const ranges = res.responses.map((r) => r.response_range);
     if (!res.succeeded) return this.resumeEnqueued(ranges);
-    this.revision = BigInt(res.header.revision);
+    const revision = (this.revision = BigInt(res.header.revision));
     let at = 0;
     for (const slot of this.slots) {
       const reads = slot.layout.blockerCount;
-      slot.ahead = aheadFrom(slot.layout, ranges.slice(at, at + 2 * reads), reads);
+      const found = ranges.slice(at, at + 2 * reads);
+      slot.ahead = aheadFrom(slot.layout, found, reads, revision);
       at += 2 * reads;
     }
     return this.slots.every((s) => s.ahead === 'clear');
@@ -94,16 +95,18 @@ export class EtcdEntry {
       const entries = await this.entriesAhead(slot, this.members.current());
       return entries.length < layout.shape.permits ? 'clear' : 'count';
     }
-    const ranges = await this.readGuarded(
+    const { ranges, revision } = await this.readGuarded(
       this.members.current(),
       layout.aheadReads(this.fencingToken),
     );
-    return aheadFrom(slot.layout, ranges, ranges.length / 2);
+    return aheadFrom(slot.layout, ranges, ranges.length / 2, revision);
   }
 
   /** Every entry older than ours in `slot`'s queue, read on `member`: what a semaphore counts. */
   async entriesAhead(slot: QueueSlot, member: EtcdMember): Promise<IKeyValue[]> {
-    const ranges = await this.readGuarded(member, [slot.layout.entriesBefore(this.fencingToken)]);
+    const { ranges } = await this.readGuarded(member, [
+      slot.layout.entriesBefore(this.fencingToken),
+    ]);
     return ranges[0]!.kvs;
   }
 
@@ -149,7 +152,10 @@ export class EtcdEntry {
   }
 
   /** Reads guarded on still holding every key: a key gone means the lease expired. */
-  private async readGuarded(member: EtcdMember, reads: IRequestOp[]): Promise<IRangeResponse[]> {
+  private async readGuarded(
+    member: EtcdMember,
+    reads: IRequestOp[],
+  ): Promise<{ ranges: IRangeResponse[]; revision: bigint }> {
     const token = this.fencingToken.toString();
     const compare = this.slots.map((s) => createdAt(Buffer.from(s.ownKey), token));
     const res = await this.members.on(member, (client) =>
@@ -158,7 +164,8 @@ export class EtcdEntry {
     if (!res.succeeded) {
       throw new SessionExpiredError('own queue key vanished: the session lease expired');
     }
-    return res.responses.map((r) => r.response_range);
+    const ranges = res.responses.map((r) => r.response_range);
+    return { ranges, revision: BigInt(res.header.revision) };
   }
 
   /** An earlier enqueue of ours was applied although its reply was lost. */

@@ -7,6 +7,7 @@ import { classifyAcquireFailure } from './acquire-failure.js';
 import { EtcdLock, type EtcdLockContext } from './etcd-lock.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { EtcdEntry } from './etcd-entry.js';
+import type { PrefixDeletes } from './prefix-deletes.watch.js';
 import { QueueLayout } from './queue-layout.js';
 import { waitForTurn } from './queue-turn.js';
 import { SessionExpiredError } from './session-expired.error.js';
@@ -25,6 +26,7 @@ export class LockAcquirer {
     private readonly members: EtcdMembers,
     private readonly sessions: SessionPool,
     private readonly prefix: string,
+    private readonly deletes: PrefixDeletes,
     shared: Omit<EtcdLockContext, 'removeKey'>,
   ) {
     this.anchor = new WatchAnchor(`${prefix}\0watch-anchor`);
@@ -96,7 +98,9 @@ export class LockAcquirer {
           request.onQueued?.();
           this.anchor.ensure(this.members.current());
           const turn = linkSignals([signal, session.signal]);
-          await waitForTurn(this.members, entry, turn.signal, retry).finally(turn.unlink);
+          await waitForTurn(this.members, this.deletes, entry, turn.signal, retry).finally(
+            turn.unlink,
+          );
         }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
         return new EtcdLock(request, entry, this.context);

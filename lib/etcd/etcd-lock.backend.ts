@@ -13,6 +13,7 @@ import { LockAcquirer } from './etcd-lock.acquirer.js';
 import { describeEtcdFailure, UNKNOWN_HOST } from './etcd-failure.diagnosis.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { HeldKeyWatch } from './held-key.watch.js';
+import { PrefixDeletes } from './prefix-deletes.watch.js';
 import { readOnEveryChange, readQueueHead, watchQueueHead } from './queue-head.js';
 import { forceRemove, listEntries, scopeRange } from './queue-listing.js';
 import { SessionPool } from './session-pool.js';
@@ -25,6 +26,7 @@ export class EtcdLockBackend implements LockBackend {
   private readonly pool: SessionPool;
   private readonly acquirer: LockAcquirer;
   private readonly heldKeys: HeldKeyWatch;
+  private readonly deletes: PrefixDeletes;
 
   constructor(
     private readonly members: EtcdMembers,
@@ -37,8 +39,9 @@ export class EtcdLockBackend implements LockBackend {
     private readonly ownsClients: boolean,
   ) {
     this.pool = new SessionPool(members, answerTimeout);
-    this.heldKeys = new HeldKeyWatch(members, prefix);
-    this.acquirer = new LockAcquirer(members, this.pool, prefix, {
+    this.deletes = new PrefixDeletes(members, prefix);
+    this.heldKeys = new HeldKeyWatch(this.deletes);
+    this.acquirer = new LockAcquirer(members, this.pool, prefix, this.deletes, {
       heldKeys: this.heldKeys,
       client,
     });
@@ -105,6 +108,7 @@ export class EtcdLockBackend implements LockBackend {
     await this.pool.closeAll(reason);
     await this.acquirer.close();
     this.heldKeys.close();
+    this.deletes.close();
     this.members.close(this.ownsClients);
     if (this.ownsClients) this.client.close();
   }

@@ -1,7 +1,5 @@
-import type { Watcher } from 'etcd3';
 import { FORCE_RELEASED } from '../lock/process-owner.js';
-import type { EtcdMembers } from './etcd-members.js';
-import { cancelWatch, openWatch } from './watch-open.js';
+import type { KeyDeleted, PrefixDeletes } from './prefix-deletes.watch.js';
 
 /** A held lock as the watch sees it. */
 export interface WatchedKey {
@@ -10,33 +8,29 @@ export interface WatchedKey {
   markLost(reason: string): void;
 }
 
-/** After a failure that came back at once, so a cluster that refuses everything is not spun on. */
-const RETRY_AFTER_MS = 500;
-
 /**
  * Tells a holder when its key is deleted by anyone but itself: an operator's `etcdctl del`, a
  * clean-up script, a force-release, or the server revoking the lease. The lease alone cannot
- * tell: it may be alive while the key is gone. One watch over the prefix serves every held
- * lock (deletes only); it follows the current member and resumes from the last revision seen.
+ * tell: it may be alive while the key is gone. The backend's one watch over the prefix's
+ * deletes serves every held lock.
  */
 export class HeldKeyWatch {
   /** One holder per key: a key name carries its lease and slot, and a slot has one user. */
   private readonly held = new Map<string, WatchedKey>();
-  private watcher: Watcher | undefined;
-  /** Every delete up to this revision has been seen. */
-  private seen: bigint | undefined;
-  private closed = false;
+  private following: (() => void) | undefined;
 
-  constructor(
-    private readonly members: EtcdMembers,
-    private readonly prefix: string,
-  ) {}
+  constructor(private readonly deletes: PrefixDeletes) {}
 
   add(lock: WatchedKey): void {
     for (const key of lock.etcdKeys) this.held.set(key, lock);
-    // A delete between the acquisition and the watch is replayed from the lock's revision.
-    this.seen ??= lock.fencingToken;
-    if (!this.watcher) this.start();
+    this.deletes.start(lock.fencingToken);
+    this.following ??= this.deletes.listen({
+      deleted: (event) => this.deleted(event),
+      // The deletes missed are not known; each lock's lease and fenced writes still guard it.
+      interrupted: () => undefined,
+    });
+    // A delete that reached the watch between the acquisition and now.
+    for (const event of this.deletes.since(lock.fencingToken) ?? []) this.deleted(event);
   }
 
   remove(lock: WatchedKey): void {
@@ -44,53 +38,11 @@ export class HeldKeyWatch {
   }
 
   close(): void {
-    this.closed = true;
-    cancelWatch(this.watcher);
-    this.watcher = undefined;
+    this.following?.();
+    this.following = undefined;
   }
 
-  private start(): void {
-    if (this.closed) return;
-    const member = this.members.current();
-    // Not `ignore('put')`: in etcd3 1.1.2 `ignore` is an alias of `only`, so it would keep only puts.
-    // With the previous value: a force-release leaves its reason there.
-    const builder = member.client.watch().prefix(this.prefix).only('delete').withPreviousKV();
-    if (this.seen !== undefined) builder.startRevision(String(this.seen + 1n));
-    const { watcher, ready } = openWatch(builder);
-    this.watcher = watcher;
-    // Progress is counted from the events themselves: while a watch that starts in the past
-    // catches up, its headers already carry the current revision.
-    watcher.on('delete', (kv, previous) =>
-      this.deleted(kv.key.toString(), BigInt(kv.mod_revision), previous?.value.toString()),
-    );
-    ready.then(
-      () =>
-        watcher.once('error', () => {
-          // etcd cancelled the watch (its revision was compacted away): resume from now.
-          this.seen = undefined;
-          this.restart(watcher, RETRY_AFTER_MS);
-        }),
-      () => this.restart(watcher, RETRY_AFTER_MS),
-    );
-    const silenced = this.members.silenced(member);
-    silenced.addEventListener('abort', () => this.restart(watcher, 0), { once: true });
-  }
-
-  /** Replaces `which` with a watch on the member to use now, from the last revision seen. */
-  private restart(which: Watcher, delayMs: number): void {
-    if (this.closed || which !== this.watcher) return;
-    this.watcher = undefined;
-    cancelWatch(which);
-    const timer = setTimeout(() => this.watcher ?? this.start(), delayMs);
-    timer.unref();
-  }
-
-  private saw(revision: bigint): void {
-    if (this.seen === undefined || revision > this.seen) this.seen = revision;
-  }
-
-  private deleted(key: string, revision: bigint, previous: string | undefined): void {
-    this.saw(revision);
+  private deleted({ key, revision, previous }: KeyDeleted): void {
     const lock = this.held.get(key);
     if (!lock || lock.fencingToken >= revision) return;
     if (previous?.startsWith(FORCE_RELEASED)) {

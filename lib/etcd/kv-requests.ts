@@ -24,15 +24,24 @@ export function createdAt(key: Buffer, revision: string): ICompare {
   };
 }
 
-/** The oldest (`Ascend`) or newest (`Descend`) entry in `range`, created before `before` if given. */
-export function endOf(range: Range, order: 'Ascend' | 'Descend', before?: bigint): IRequestOp {
+/**
+ * The `limit` oldest (`Ascend`) or newest (`Descend`) entries in `range`, keys only, created
+ * before `before` if given. The reply's `more` says whether there were others.
+ */
+export function endOf(
+  range: Range,
+  order: 'Ascend' | 'Descend',
+  before?: bigint,
+  limit = 1,
+): IRequestOp {
   return {
     request_range: {
       key: range.start,
       range_end: range.end,
       sort_order: SortOrder[order],
       sort_target: SortTarget.Create,
-      limit: 1,
+      limit,
+      keys_only: true,
       max_create_revision: before === undefined ? undefined : String(before - 1n),
     },
   };

@@ -12,10 +12,15 @@ import { type Predecessor, predecessorOf } from './queue-predecessor.js';
 export type Ahead = 'clear' | Predecessor | 'count' | 'unknown';
 
 /**
- * Reads what the enqueue (or a guarded read) found: per blocker range, the nearest entries
- * ahead, then the oldest ones. Both are checked for a shape that disagrees with ours.
+ * Reads what the enqueue (or a guarded read) found at revision `asOf`: per blocker range, the
+ * nearest entries ahead, then the oldest ones. Both are checked for a shape that disagrees with ours.
  */
-export function aheadFrom(layout: QueueLayout, ranges: IRangeResponse[], reads: number): Ahead {
+export function aheadFrom(
+  layout: QueueLayout,
+  ranges: IRangeResponse[],
+  reads: number,
+  asOf: bigint,
+): Ahead {
   const last = pickEnd(
     ranges.slice(0, reads).map((r) => r.kvs[0]),
     'Descend',
@@ -36,5 +41,12 @@ export function aheadFrom(layout: QueueLayout, ranges: IRangeResponse[], reads: 
     const count = ranges.slice(0, reads).reduce((n, r) => n + Number(r.count), 0);
     return count < layout.shape.permits ? 'clear' : 'count';
   }
-  return last ? predecessorOf(last, first!) : 'clear';
+  if (!last) return 'clear';
+  const predecessor = predecessorOf(last, first!);
+  const nearest = ranges.slice(0, reads);
+  if (nearest.every((r) => !r.more)) {
+    const keys = nearest.flatMap((r) => r.kvs.map((kv) => kv.key.toString()));
+    predecessor.everyAhead = { keys, asOf };
+  }
+  return predecessor;
 }

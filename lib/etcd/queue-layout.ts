@@ -5,6 +5,11 @@ import type { LockShape } from '../lock/lock-shape.js';
 /** Readers' entries, as in etcd's `contrib/recipes` RWMutex (`<name>/read/…`). */
 const READ_DIR = 'read/';
 const SEMAPHORE_DIR = /^sem-(\d+)\//;
+/**
+ * How many of the nearest entries ahead a plain or read lock asks for. When they are all there
+ * is, the waiter knows its whole queue ahead and waits for their deletes with no further read.
+ */
+const NEAREST_AHEAD = 16;
 
 /**
  * Where one name's entries live, and which of them an entry of `shape` waits for. Every entry
@@ -45,14 +50,15 @@ export class QueueLayout {
   }
 
   /**
-   * What `aheadFrom` reads, for one transaction: per blocker range the entry nearest ahead of
-   * us (`Descend`), then per blocker range the oldest (`Ascend`); among those created before
-   * `before` when given.
+   * What `aheadFrom` reads, for one transaction: per blocker range the entries nearest ahead
+   * of us (`Descend`; a semaphore only counts them), then per blocker range the oldest
+   * (`Ascend`); among those created before `before` when given.
    */
   aheadReads(before?: bigint): IRequestOp[] {
     const ranges = this.blockerRanges();
+    const nearest = this.shape.permits > 1 ? 1 : NEAREST_AHEAD;
     return [
-      ...ranges.map((range) => endOf(range, 'Descend', before)),
+      ...ranges.map((range) => endOf(range, 'Descend', before, nearest)),
       ...ranges.map((range) => endOf(range, 'Ascend', before)),
     ];
   }

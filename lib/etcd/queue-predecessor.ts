@@ -6,6 +6,8 @@ export interface Predecessor {
   /** Key names are reused, so an incarnation is a name plus its create revision. */
   createRevision: string;
   isHead: boolean;
+  /** Every entry ahead, when the read found them all, and the revision it read at. */
+  everyAhead?: { readonly keys: readonly string[]; readonly asOf: bigint };
 }
 
 /** The entry `ahead` of ours, and whether it is the `head` of the queue. */

@@ -1,7 +1,9 @@
 import type { EtcdEntry, QueueSlot } from './etcd-entry.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { SessionExpiredError } from './session-expired.error.js';
+import type { PrefixDeletes } from './prefix-deletes.watch.js';
 import { waitForDelete } from './wait-for-delete.js';
+import { waitUntilGone } from './wait-for-gone.js';
 import { waitForPermit } from './wait-for-permit.js';
 
 /** Runs a read with the acquisition's transient-error retries. */
@@ -17,24 +19,28 @@ const WATCH_FAILURES_ALLOWED = 3;
  */
 export async function waitForTurn(
   members: EtcdMembers,
+  deletes: PrefixDeletes,
   entry: EtcdEntry,
   signal: AbortSignal,
   read: RetryRead,
 ): Promise<void> {
   for (const slot of entry.slots) {
     if (slot.layout.shape.permits > 1) await waitForPermits(members, entry, slot, signal);
-    else await waitForPredecessors(members, entry, slot, signal, read);
+    else await waitForPredecessors(members, deletes, entry, slot, signal, read);
   }
   if (!entry.session.alive) throw new SessionExpiredError('session lease expired while waiting');
 }
 
 /**
- * A plain or read lock: watch only the entry just ahead (no thundering herd). A read confirms
- * that our own key still exists and finds the next one ahead; it is skipped when the entry
- * that went was also the oldest, because no older entry can appear later.
+ * A plain or read lock. When the last read found every entry ahead, wait for their deletes on
+ * the prefix watch the process already runs: no read, no watch of our own. Otherwise watch
+ * only the entry just ahead (no thundering herd), then read to confirm that our own key still
+ * exists and to find the next one ahead; that read is skipped when the entry that went was
+ * also the oldest, because no older entry can appear later.
  */
 async function waitForPredecessors(
   members: EtcdMembers,
+  deletes: PrefixDeletes,
   entry: EtcdEntry,
   slot: QueueSlot,
   signal: AbortSignal,
@@ -48,6 +54,17 @@ async function waitForPredecessors(
     if (ahead === 'unknown' || ahead === 'count') ahead = await read(() => entry.readAhead(slot));
     if (ahead === 'clear') return;
     if (ahead === 'unknown' || ahead === 'count') continue;
+    const own = entry.slots.map((s) => s.ownKey);
+    const known = ahead.everyAhead;
+    const allGone = known && waitUntilGone(deletes, known.keys, own, known.asOf, signal);
+    if (allGone) {
+      if (!(await allGone)) continue;
+      slot.ahead = 'clear';
+      if (!entry.session.alive) {
+        throw new SessionExpiredError('session lease expired while waiting');
+      }
+      return;
+    }
     let certain: boolean;
     try {
       certain = await waitForDelete(members, ahead.key, ahead.createRevision, signal);

@@ -40,7 +40,7 @@ check() {
   )" || true
   local errors states
   errors="$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' <<<"$out" | head -n1)"
-  states="$(sed -n 's/^ *\([0-9]*\) states, stored.*/\1/p' <<<"$out" | head -n1)"
+  states="$(sed -n 's/^ *\([0-9.e+]*\) states, stored.*/\1/p' <<<"$out" | head -n1)"
   if [ "$expect" = "holds" ] && [ "$errors" = "0" ] && ! grep -q "Search not completed" <<<"$out"; then
     printf '%-22s %s (%s states)\n' "holds" "$label" "$states" | tee -a "$work/summary.txt"
   elif [ "$expect" = "violated" ] && [ "${errors:-0}" != "0" ] && grep -qE "$pattern" <<<"$out"; then
