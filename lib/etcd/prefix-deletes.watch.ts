@@ -20,6 +20,11 @@ export interface DeleteListener {
 const LOG_LIMIT = 1024;
 /** After a stream that failed before it ever answered, so a cluster that refuses is not spun on. */
 const RETRY_AFTER_MS = 500;
+/**
+ * etcd serves a watch that starts at a past revision from a loop that runs every 100 ms, so
+ * its events may come that late until the loop has caught it up; this much later they are live.
+ */
+const CATCH_UP_MS = 150;
 
 /**
  * The one watch over every delete under the lock prefix: held locks learn from it that their
@@ -37,6 +42,8 @@ export class PrefixDeletes {
   /** The log holds every delete delivered after this revision. */
   private logFloor: bigint | undefined;
   private readonly listeners = new Set<DeleteListener>();
+  /** From when (`performance.now()`) deletes are expected to arrive as they happen. */
+  private liveFrom = Infinity;
   private closed = false;
 
   constructor(
@@ -61,6 +68,11 @@ export class PrefixDeletes {
     return this.log.slice(first);
   }
 
+  /** Whether deletes arrive as they happen: a waiter in a hurry needs that, a held lock not. */
+  get live(): boolean {
+    return performance.now() >= this.liveFrom;
+  }
+
   /** Follows the deletes from now on; returns the function that stops following. */
   listen(listener: DeleteListener): () => void {
     this.listeners.add(listener);
@@ -79,6 +91,7 @@ export class PrefixDeletes {
     const builder = member.client.watch().prefix(this.prefix).only('delete').withPreviousKV();
     const resume = this.resumePoint();
     if (resume !== undefined) builder.startRevision(String(resume + 1n));
+    this.liveFrom = resume === undefined ? Infinity : performance.now() + CATCH_UP_MS;
     const { watcher, ready } = openWatch(builder);
     this.watcher = watcher;
     watcher.on('delete', (kv, previous) =>
@@ -91,7 +104,9 @@ export class PrefixDeletes {
     // A watch from now: what it covers is known once etcd says which revision "now" was.
     if (resume === undefined) {
       watcher.once('connected', (res) => {
-        if (watcher === this.watcher) this.complete = this.logFloor = BigInt(res.header.revision);
+        if (watcher !== this.watcher) return;
+        this.complete = this.logFloor = BigInt(res.header.revision);
+        this.liveFrom = performance.now();
       });
     }
     let answered = false;
@@ -116,6 +131,7 @@ export class PrefixDeletes {
   private restart(which: Watcher, delayMs: number, missed = false): void {
     if (this.closed || which !== this.watcher) return;
     this.watcher = undefined;
+    this.liveFrom = Infinity;
     cancelWatch(which);
     if (missed) {
       this.complete = this.logFloor = undefined;

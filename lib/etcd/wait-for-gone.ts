@@ -7,7 +7,7 @@ import type { PrefixDeletes } from './prefix-deletes.watch.js';
  * incarnation that was read, even if the name is reused later. Resolves `false` when the caller
  * must read the queue again: one of our `own` keys went (the lease expired), deletes may have
  * been missed, or `signal` aborted. `undefined` when the feed cannot vouch for every delete
- * after `after`.
+ * after `after`, or would report them late (it is still catching up).
  */
 export function waitUntilGone(
   deletes: PrefixDeletes,
@@ -18,7 +18,7 @@ export function waitUntilGone(
 ): Promise<boolean> | undefined {
   deletes.start(after);
   const missed = deletes.since(after);
-  if (!missed || signal.aborted) return undefined;
+  if (!missed || !deletes.live || signal.aborted) return undefined;
   const pending = new Set(ahead);
   const owned = new Set(own);
   let settle!: (certain: boolean) => void;
