@@ -79,6 +79,7 @@ export class LockAcquirer {
       const entry = new EtcdEntry(this.members, this.layoutsOf(request), session, request.value);
       // True while the last enqueue failed in transit: etcd may still apply it after we gave up.
       let enqueueInDoubt = false;
+      this.deletes.ensure();
       try {
         const atHead = await retry(() =>
           entry.enqueue().then(

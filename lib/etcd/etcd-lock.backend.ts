@@ -40,7 +40,7 @@ export class EtcdLockBackend implements LockBackend {
   ) {
     this.pool = new SessionPool(members, answerTimeout);
     this.deletes = new PrefixDeletes(members, prefix);
-    this.heldKeys = new HeldKeyWatch(this.deletes);
+    this.heldKeys = new HeldKeyWatch(members, this.deletes);
     this.acquirer = new LockAcquirer(members, this.pool, prefix, this.deletes, {
       heldKeys: this.heldKeys,
       client,

@@ -1,4 +1,6 @@
 import { FORCE_RELEASED } from '../lock/process-owner.js';
+import type { EtcdMembers } from './etcd-members.js';
+import { getKey } from './kv-requests.js';
 import type { KeyDeleted, PrefixDeletes } from './prefix-deletes.watch.js';
 
 /** A held lock as the watch sees it. */
@@ -19,18 +21,23 @@ export class HeldKeyWatch {
   private readonly held = new Map<string, WatchedKey>();
   private following: (() => void) | undefined;
 
-  constructor(private readonly deletes: PrefixDeletes) {}
+  constructor(
+    private readonly members: EtcdMembers,
+    private readonly deletes: PrefixDeletes,
+  ) {}
 
   add(lock: WatchedKey): void {
     for (const key of lock.etcdKeys) this.held.set(key, lock);
-    this.deletes.start(lock.fencingToken);
+    this.deletes.ensure();
     this.following ??= this.deletes.listen({
       deleted: (event) => this.deleted(event),
       // The deletes missed are not known; each lock's lease and fenced writes still guard it.
       interrupted: () => undefined,
     });
     // A delete that reached the watch between the acquisition and now.
-    for (const event of this.deletes.since(lock.fencingToken) ?? []) this.deleted(event);
+    const missed = this.deletes.since(lock.fencingToken);
+    if (missed) for (const event of missed) this.deleted(event);
+    else void this.readOwnKeys(lock);
   }
 
   remove(lock: WatchedKey): void {
@@ -40,6 +47,24 @@ export class HeldKeyWatch {
   close(): void {
     this.following?.();
     this.following = undefined;
+  }
+
+  /**
+   * The watch cannot vouch for the deletes since the lock's revision (it started later, or many
+   * went by meanwhile): once it covers from some revision on, a read closes the gap before it.
+   */
+  private async readOwnKeys(lock: WatchedKey): Promise<void> {
+    await this.deletes.covering();
+    const keys = lock.etcdKeys.map((key) => Buffer.from(key));
+    const read = await this.members
+      .run((client) => client.kv.txn({ success: keys.map(getKey) }))
+      .catch(() => undefined); // unreachable: the lease's own deadline still guards the lock
+    const gone = read?.responses.findIndex(
+      (r) => r.response_range.kvs[0]?.create_revision !== lock.fencingToken.toString(),
+    );
+    if (read && gone !== undefined && gone >= 0 && this.held.get(lock.etcdKeys[gone]!) === lock) {
+      lock.markLost(`its key was deleted while it was being handed out`);
+    }
   }
 
   private deleted({ key, revision, previous }: KeyDeleted): void {

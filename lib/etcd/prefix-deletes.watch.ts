@@ -42,6 +42,7 @@ export class PrefixDeletes {
   /** The log holds every delete delivered after this revision. */
   private logFloor: bigint | undefined;
   private readonly listeners = new Set<DeleteListener>();
+  private waitingForCover: (() => void)[] = [];
   /** From when (`performance.now()`) deletes are expected to arrive as they happen. */
   private liveFrom = Infinity;
   private closed = false;
@@ -51,12 +52,18 @@ export class PrefixDeletes {
     private readonly prefix: string,
   ) {}
 
-  /** Starts the watch, if it is not running, with the deletes after revision `after`. */
-  start(after: bigint): void {
-    if (this.closed || this.watcher) return;
-    this.complete ??= after;
-    this.logFloor ??= this.complete;
-    this.open();
+  /**
+   * Starts the watch from now if it is not running. The first acquisition calls it before it
+   * sends its enqueue, so that the watch is live, not catching up from a past revision.
+   */
+  ensure(): void {
+    if (!this.closed && !this.watcher) this.open();
+  }
+
+  /** Resolves once the watch knows from which revision on it has every delete. */
+  covering(): Promise<void> {
+    if (this.complete !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.waitingForCover.push(resolve));
   }
 
   /** The deletes after `after` delivered so far, or `undefined` if they are not all known. */
@@ -107,6 +114,7 @@ export class PrefixDeletes {
         if (watcher !== this.watcher) return;
         this.complete = this.logFloor = BigInt(res.header.revision);
         this.liveFrom = performance.now();
+        for (const resolve of this.waitingForCover.splice(0)) resolve();
       });
     }
     let answered = false;

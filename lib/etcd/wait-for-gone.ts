@@ -16,7 +16,7 @@ export function waitUntilGone(
   after: bigint,
   signal: AbortSignal,
 ): Promise<boolean> | undefined {
-  deletes.start(after);
+  deletes.ensure();
   const missed = deletes.since(after);
   if (!missed || !deletes.live || signal.aborted) return undefined;
   const pending = new Set(ahead);
