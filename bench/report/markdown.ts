@@ -102,6 +102,9 @@ export function markdown(r: BenchResults): string {
     '',
     '![handoffs/s and p99 wait vs contenders](bench-contended.svg)',
     '',
+    'Each worker first contends for 300 ms on a key of its own, so these are the waits of',
+    "contention, not of a process's first lock (its connections, lease and watch).",
+    '',
     '| contender | contenders | processes | handoffs/s | wait p50 | wait p99 | wait max | fairness (max ÷ p50) |',
     '|---|---|---|---|---|---|---|---|',
     ...r.contended.map(

@@ -1,7 +1,8 @@
 import { FORCE_RELEASED } from '../lock/process-owner.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { getKey } from './kv-requests.js';
-import type { KeyDeleted, PrefixDeletes } from './prefix-deletes.watch.js';
+import type { PrefixDeletes } from './prefix-deletes.watch.js';
+import type { KeyDeleted } from './recent-deletes.js';
 
 /** A held lock as the watch sees it. */
 export interface WatchedKey {

@@ -1,14 +1,7 @@
 import type { Watcher } from 'etcd3';
 import type { EtcdMembers } from './etcd-members.js';
+import { type KeyDeleted, RecentDeletes } from './recent-deletes.js';
 import { cancelWatch, openWatch } from './watch-open.js';
-
-/** One delete under the prefix, as the watch reported it. */
-export interface KeyDeleted {
-  readonly key: string;
-  readonly revision: bigint;
-  /** The value just before the delete. */
-  readonly previous: string | undefined;
-}
 
 /** Told of every delete in revision order, and once if deletes may have been missed. */
 export interface DeleteListener {
@@ -16,8 +9,6 @@ export interface DeleteListener {
   interrupted(): void;
 }
 
-/** How many recent deletes are kept for those who ask after the fact. */
-const LOG_LIMIT = 1024;
 /** After a stream that failed before it ever answered, so a cluster that refuses is not spun on. */
 const RETRY_AFTER_MS = 500;
 /**
@@ -31,20 +22,15 @@ const CATCH_UP_MS = 150;
  * key went, and waiters that their whole queue ahead left. It moves to the member used now when
  * its own goes silent or its stream breaks, resuming after the last delete it had (not where
  * etcd3 would resume: etcd3 moves a watch that is still catching up to the current revision).
- * It keeps the latest deletes, because a waiter that read the queue at revision R needs every
- * delete after R, and a watch event can reach us before the reply that carried R.
  */
 export class PrefixDeletes {
   private watcher: Watcher | undefined;
-  /** Every delete after this revision was delivered or is still to come; unset, none is. */
-  private complete: bigint | undefined;
-  private readonly log: KeyDeleted[] = [];
-  /** The log holds every delete delivered after this revision. */
-  private logFloor: bigint | undefined;
+  private readonly recent = new RecentDeletes();
   private readonly listeners = new Set<DeleteListener>();
   private waitingForCover: (() => void)[] = [];
   /** From when (`performance.now()`) deletes are expected to arrive as they happen. */
   private liveFrom = Infinity;
+  private stopListening = (): void => undefined;
   private closed = false;
 
   constructor(
@@ -62,17 +48,13 @@ export class PrefixDeletes {
 
   /** Resolves once the watch knows from which revision on it has every delete. */
   covering(): Promise<void> {
-    if (this.complete !== undefined) return Promise.resolve();
+    if (this.recent.vouching) return Promise.resolve();
     return new Promise((resolve) => this.waitingForCover.push(resolve));
   }
 
   /** The deletes after `after` delivered so far, or `undefined` if they are not all known. */
   since(after: bigint): KeyDeleted[] | undefined {
-    if (this.complete === undefined || this.complete > after) return undefined;
-    if (this.logFloor === undefined || this.logFloor > after) return undefined;
-    let first = this.log.length;
-    while (first > 0 && this.log[first - 1]!.revision > after) first--;
-    return this.log.slice(first);
+    return this.recent.since(after);
   }
 
   /** Whether deletes arrive as they happen: a waiter in a hurry needs that, a held lock not. */
@@ -88,6 +70,7 @@ export class PrefixDeletes {
 
   close(): void {
     this.closed = true;
+    this.stopListening();
     cancelWatch(this.watcher);
     this.watcher = undefined;
     this.interrupt();
@@ -96,7 +79,7 @@ export class PrefixDeletes {
   private open(): void {
     const member = this.members.current();
     const builder = member.client.watch().prefix(this.prefix).only('delete').withPreviousKV();
-    const resume = this.resumePoint();
+    const resume = this.recent.resumeAfter;
     if (resume !== undefined) builder.startRevision(String(resume + 1n));
     this.liveFrom = resume === undefined ? Infinity : performance.now() + CATCH_UP_MS;
     const { watcher, ready } = openWatch(builder);
@@ -112,7 +95,7 @@ export class PrefixDeletes {
     if (resume === undefined) {
       watcher.once('connected', (res) => {
         if (watcher !== this.watcher) return;
-        this.complete = this.logFloor = BigInt(res.header.revision);
+        this.recent.reset(BigInt(res.header.revision));
         this.liveFrom = performance.now();
         for (const resolve of this.waitingForCover.splice(0)) resolve();
       });
@@ -126,24 +109,20 @@ export class PrefixDeletes {
     watcher.once('error', () => this.restart(watcher, RETRY_AFTER_MS, true));
     watcher.once('disconnected', () => this.restart(watcher, answered ? 0 : RETRY_AFTER_MS));
     const silenced = this.members.silenced(member);
-    silenced.addEventListener('abort', () => this.restart(watcher, 0), { once: true });
-  }
-
-  /** After which revision the next watch must start, so that nothing is missed. */
-  private resumePoint(): bigint | undefined {
-    const last = this.log.at(-1)?.revision;
-    if (this.complete === undefined) return undefined;
-    return last !== undefined && last > this.complete ? last : this.complete;
+    const onSilenced = () => this.restart(watcher, 0);
+    silenced.addEventListener('abort', onSilenced, { once: true });
+    // Restarted for another reason: no listener left behind on a member that stays healthy.
+    this.stopListening = () => silenced.removeEventListener('abort', onSilenced);
   }
 
   private restart(which: Watcher, delayMs: number, missed = false): void {
     if (this.closed || which !== this.watcher) return;
     this.watcher = undefined;
     this.liveFrom = Infinity;
+    this.stopListening();
     cancelWatch(which);
     if (missed) {
-      this.complete = this.logFloor = undefined;
-      this.log.length = 0;
+      this.recent.reset(undefined);
       this.interrupt();
     }
     const reopen = () => this.watcher || this.closed || this.open();
@@ -151,10 +130,7 @@ export class PrefixDeletes {
   }
 
   private deleted(event: KeyDeleted): void {
-    this.log.push(event);
-    if (this.log.length > LOG_LIMIT) {
-      this.logFloor = this.log.splice(0, LOG_LIMIT / 2).at(-1)!.revision;
-    }
+    this.recent.add(event);
     for (const listener of this.listeners) listener.deleted(event);
   }
 
