@@ -84,12 +84,17 @@ export class PrefixDeletes {
     this.liveFrom = resume === undefined ? Infinity : performance.now() + CATCH_UP_MS;
     const { watcher, ready } = openWatch(builder);
     this.watcher = watcher;
-    watcher.on('delete', (kv, previous) =>
-      this.deleted({
-        key: kv.key.toString(),
-        revision: BigInt(kv.mod_revision),
-        previous: previous?.value.toString(),
-      }),
+    // A watcher being cancelled may still deliver: only the current one speaks, in order.
+    watcher.on(
+      'delete',
+      (kv, previous) =>
+        watcher === this.watcher &&
+        this.deleted({
+          key: kv.key.toString(),
+          revision: BigInt(kv.mod_revision),
+          previous: previous?.value.toString(),
+          createRevision: previous?.create_revision,
+        }),
     );
     // A watch from now: what it covers is known once etcd says which revision "now" was.
     if (resume === undefined) {

@@ -45,8 +45,10 @@ export function aheadFrom(
   const predecessor = predecessorOf(last, first!);
   const nearest = ranges.slice(0, reads);
   if (nearest.every((r) => !r.more)) {
-    const keys = nearest.flatMap((r) => r.kvs.map((kv) => kv.key.toString()));
-    predecessor.everyAhead = { keys, asOf };
+    const entries = new Map<string, string>();
+    for (const r of nearest)
+      for (const kv of r.kvs) entries.set(kv.key.toString(), kv.create_revision);
+    predecessor.everyAhead = { entries, asOf };
   }
   return predecessor;
 }

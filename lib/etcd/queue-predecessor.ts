@@ -7,7 +7,7 @@ export interface Predecessor {
   createRevision: string;
   isHead: boolean;
   /** Every entry ahead, when the read found them all, and the revision it read at. */
-  everyAhead?: { readonly keys: readonly string[]; readonly asOf: bigint };
+  everyAhead?: { readonly entries: ReadonlyMap<string, string>; readonly asOf: bigint };
 }
 
 /** The entry `ahead` of ours, and whether it is the `head` of the queue. */

@@ -56,7 +56,7 @@ async function waitForPredecessors(
     if (ahead === 'unknown' || ahead === 'count') continue;
     const own = entry.slots.map((s) => s.ownKey);
     const known = ahead.everyAhead;
-    const allGone = known && waitUntilGone(deletes, known.keys, own, known.asOf, signal);
+    const allGone = known && waitUntilGone(deletes, known.entries, own, known.asOf, signal);
     if (allGone) {
       if (!(await allGone)) continue;
       slot.ahead = 'clear';

@@ -4,6 +4,8 @@ export interface KeyDeleted {
   readonly revision: bigint;
   /** The value just before the delete. */
   readonly previous: string | undefined;
+  /** Which incarnation of the name went (its create revision); unknown if compacted away. */
+  readonly createRevision: string | undefined;
 }
 
 /** How many deletes are kept; half of them go when it is reached. */

@@ -5,6 +5,7 @@ const deleted = (revision: number, key = `k${revision}`) => ({
   key,
   revision: BigInt(revision),
   previous: undefined,
+  createRevision: undefined,
 });
 
 describe('the recent deletes a waiter or a new holder can ask for', () => {
