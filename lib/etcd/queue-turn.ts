@@ -54,16 +54,12 @@ async function waitForPredecessors(
     if (ahead === 'unknown' || ahead === 'count') ahead = await read(() => entry.readAhead(slot));
     if (ahead === 'clear') return;
     if (ahead === 'unknown' || ahead === 'count') continue;
-    const own = entry.slots.map((s) => s.ownKey);
     const known = ahead.everyAhead;
+    const own = known ? entry.slots.map((s) => s.ownKey) : [];
     const allGone = known && waitUntilGone(deletes, known.entries, own, known.asOf, signal);
     if (allGone) {
       if (!(await allGone)) continue;
-      slot.ahead = 'clear';
-      if (!entry.session.alive) {
-        throw new SessionExpiredError('session lease expired while waiting');
-      }
-      return;
+      return turnCame(entry, slot);
     }
     let certain: boolean;
     try {
@@ -73,14 +69,14 @@ async function waitForPredecessors(
       if (signal.aborted || ++watchFailures > WATCH_FAILURES_ALLOWED) throw error;
       continue;
     }
-    if (certain && ahead.isHead) {
-      slot.ahead = 'clear';
-      if (!entry.session.alive) {
-        throw new SessionExpiredError('session lease expired while waiting');
-      }
-      return;
-    }
+    if (certain && ahead.isHead) return turnCame(entry, slot);
   }
+}
+
+/** Nothing is ahead in `slot` any more, which counts only while the session still lives. */
+function turnCame(entry: EtcdEntry, slot: QueueSlot): void {
+  slot.ahead = 'clear';
+  if (!entry.session.alive) throw new SessionExpiredError('session lease expired while waiting');
 }
 
 /** A semaphore: wait until fewer than `permits` entries are ahead, whichever of them leave. */
