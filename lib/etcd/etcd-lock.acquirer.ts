@@ -2,6 +2,7 @@ import { LockAcquireError } from '../errors/lock-acquire.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 import { linkSignals } from '../lock/abort-signals.js';
 import { acquireWithin } from '../lock/acquire-within.js';
+import type { AttemptGate } from '../lock/attempt-gate.js';
 import type { AcquireRequest } from '../lock/lock-backend.interface.js';
 import { classifyAcquireFailure } from './acquire-failure.js';
 import { EtcdLock, type EtcdLockContext } from './etcd-lock.js';
@@ -71,11 +72,12 @@ export class LockAcquirer {
     }
   };
 
-  private async attempt(request: AcquireRequest, signal: AbortSignal): Promise<EtcdLock | null> {
+  private async attempt(request: AcquireRequest, gate: AttemptGate): Promise<EtcdLock | null> {
     const { key, timing, mode } = request;
-    const retry = <T>(step: () => Promise<T>) => withTransientRetry(key, timing, step, signal);
+    const retry = <T>(step: () => Promise<T>) => withTransientRetry(key, timing, step, gate);
     for (let restarts = 0; ; restarts++) {
-      const session = await retry(() => this.sessions.get(timing.ttl));
+      const session =
+        this.sessions.live(timing.ttl) ?? (await retry(() => this.sessions.get(timing.ttl)));
       const entry = new EtcdEntry(this.members, this.layoutsOf(request), session, request.value);
       // True while the last enqueue failed in transit: etcd may still apply it after we gave up.
       let enqueueInDoubt = false;
@@ -98,7 +100,7 @@ export class LockAcquirer {
         if (!atHead) {
           request.onQueued?.();
           this.anchor.ensure(this.members.current());
-          const turn = linkSignals([signal, session.signal]);
+          const turn = linkSignals([gate.signal, session.signal]);
           await waitForTurn(this.members, this.deletes, entry, turn.signal, retry).finally(
             turn.unlink,
           );
@@ -107,7 +109,7 @@ export class LockAcquirer {
         return new EtcdLock(request, entry, this.context);
       } catch (error) {
         const sessionLost = session.signal.aborted;
-        const failure = { error, enqueueInDoubt, sessionLost, callerStopped: signal.aborted };
+        const failure = { error, enqueueInDoubt, sessionLost, callerStopped: gate.aborted };
         const action = classifyAcquireFailure({ ...failure, restarts, retries: timing.retries });
         if (action === 'drop-lease') {
           session.expire('an enqueue of unknown outcome: dropping the lease', error);

@@ -16,6 +16,12 @@ export class SessionPool {
     private readonly answerTimeout: number,
   ) {}
 
+  /** The open session for `ttl` if it is alive: most acquisitions need no await to get it. */
+  live(ttl: number): LockSession | undefined {
+    const session = this.open.get(ttl);
+    return !this.closing && session?.alive ? session : undefined;
+  }
+
   async get(ttl: number): Promise<LockSession> {
     if (this.closing) throw new Error(SHUTTING_DOWN);
     const existing = this.sessions.get(ttl);

@@ -33,16 +33,27 @@ export async function withTransientRetry<T>(
   key: string,
   settings: RetrySettings,
   step: () => Promise<T>,
-  signal?: AbortSignal,
+  /** Stops the retries; read only once a try failed, so a signal made on demand stays unmade. */
+  caller?: { readonly signal: AbortSignal },
 ): Promise<T> {
-  let attempts = 1;
   try {
     // The first attempt runs bare: the policy's bookkeeping is only paid once something failed.
     return await step();
   } catch (first) {
-    if (settings.retries === 0 || !isTransientEtcdError(first) || signal?.aborted) {
-      throw asLockError(key, attempts, first, signal);
-    }
+    return retryAfter(key, settings, step, first, caller?.signal);
+  }
+}
+
+async function retryAfter<T>(
+  key: string,
+  settings: RetrySettings,
+  step: () => Promise<T>,
+  first: unknown,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  let attempts = 1;
+  if (settings.retries === 0 || !isTransientEtcdError(first) || signal?.aborted) {
+    throw asLockError(key, attempts, first, signal);
   }
   const retries = policyFor({ retries: settings.retries - 1, retryDelay: settings.retryDelay * 2 });
   try {

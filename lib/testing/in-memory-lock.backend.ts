@@ -1,5 +1,6 @@
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import { acquireWithin } from '../lock/acquire-within.js';
+import type { AttemptGate } from '../lock/attempt-gate.js';
 import { distinctUntilChanged, map, type Observable, startWith, Subject } from 'rxjs';
 import type {
   AcquireRequest,
@@ -137,7 +138,7 @@ export class InMemoryLockBackend implements LockBackend {
   private async attempt(
     owner: object,
     request: AcquireRequest,
-    gate: AbortSignal,
+    gate: AttemptGate,
   ): Promise<HeldLock | null> {
     const value = request.value ?? lockEntryValue();
     const { keys: names, shape, timing } = request;
@@ -151,7 +152,7 @@ export class InMemoryLockBackend implements LockBackend {
       request.onQueued?.();
       const granted = await new Promise<boolean>((resolve) => {
         entry.wake = resolve;
-        gate.addEventListener('abort', () => resolve(false), { once: true });
+        gate.signal.addEventListener('abort', () => resolve(false), { once: true });
       });
       if (!granted) return (this.remove(entry), null);
     }

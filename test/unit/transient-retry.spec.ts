@@ -75,6 +75,6 @@ describe('running a step with transient retries', () => {
       controller.abort(reason);
       throw new GRPCUnavailableError('down');
     };
-    await expect(withTransientRetry('k', settings, step, controller.signal)).rejects.toBe(reason);
+    await expect(withTransientRetry('k', settings, step, controller)).rejects.toBe(reason);
   });
 });
