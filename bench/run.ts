@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const redis = await startRedis();
   process.env.REDIS_ENDPOINT = redis.endpoint; // for the contended workers
   try {
-    const results = await runAll(hosts, redis.endpoint, quick);
+    const results = await runAll(hosts, redis.endpoint, quick, etcd?.pid);
     console.log(markdown(results));
     if (!quick) {
       mkdirSync('docs', { recursive: true });
@@ -62,9 +62,14 @@ const COUNTED: readonly ContenderKind[] = [
   'ours-semaphore',
   'ours-read',
 ];
-const INDEPENDENT: readonly ContenderKind[] = ['raw', 'protocol', 'ours', 'redlock'];
+const INDEPENDENT: readonly ContenderKind[] = ['raw', 'protocol', 'guarded', 'ours', 'redlock'];
 
-async function runAll(hosts: string, redis: string, quick: boolean): Promise<BenchResults> {
+async function runAll(
+  hosts: string,
+  redis: string,
+  quick: boolean,
+  etcdPid?: number,
+): Promise<BenchResults> {
   const contenders = new Map<ContenderKind, Contender>();
   for (const kind of CONTENDER_KINDS)
     contenders.set(kind, await createContender(kind, hosts, redis));
@@ -77,7 +82,7 @@ async function runAll(hosts: string, redis: string, quick: boolean): Promise<Ben
   const independent: IndependentKeysPoint[] = [];
   for (const callers of quick ? [8, 64] : [1, 8, 64, 256]) {
     const list = INDEPENDENT.map((k) => contenders.get(k)!);
-    independent.push(...(await independentKeys(list, callers, quick ? 1500 : 6000)));
+    independent.push(...(await independentKeys(list, callers, quick ? 1500 : 6000, 4, etcdPid)));
     log(`independent keys x ${callers}`);
   }
   await Promise.all([...contenders.values()].map((c) => c.close()));

@@ -1,7 +1,7 @@
 import type { Contender } from './contender.js';
 import { etcd3Polling } from './etcd3-polling.contender.js';
 import { oursDecorator, oursService, oursWithLock } from './ours.contender.js';
-import { protocolFloor } from './protocol-floor.contender.js';
+import { guardedFloor, protocolFloor } from './protocol-floor.contender.js';
 import { rawFloor } from './raw-floor.contender.js';
 import { redlockContender } from './redlock.contender.js';
 import { seedRecipe } from './seed-recipe.contender.js';
@@ -18,6 +18,7 @@ export const CONTENDER_KINDS = [
   'ours-semaphore',
   'ours-read',
   'protocol',
+  'guarded',
   'redlock',
 ] as const;
 export type ContenderKind = (typeof CONTENDER_KINDS)[number];
@@ -49,6 +50,8 @@ export async function createContender(
       return oursShape(hosts, 'read');
     case 'protocol':
       return protocolFloor(hosts);
+    case 'guarded':
+      return guardedFloor(hosts);
     case 'redlock':
       if (!redis) throw new Error('the redlock contender needs a redis-server endpoint');
       return redlockContender(redis);

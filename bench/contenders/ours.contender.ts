@@ -12,9 +12,13 @@ class DecoratedJob {
   }
 }
 
-async function boot(hosts: string): Promise<INestApplicationContext> {
+/**
+ * One app per contender, each on a prefix of its own: apps sharing a prefix in one process
+ * would each receive every other app's deletes on their watch, a cost no real process pays.
+ */
+async function boot(hosts: string, prefix: string): Promise<INestApplicationContext> {
   @Module({
-    imports: [EtcdLockModule.forRoot({ hosts, prefix: 'bench-ours/' })],
+    imports: [EtcdLockModule.forRoot({ hosts, prefix })],
     providers: [DecoratedJob],
   })
   class BenchModule {}
@@ -23,7 +27,7 @@ async function boot(hosts: string): Promise<INestApplicationContext> {
 
 /** `LockService.acquire` + `release`. */
 export async function oursService(hosts: string): Promise<Contender> {
-  const app = await boot(hosts);
+  const app = await boot(hosts, 'bench-ours/');
   const locks = app.get(LockService);
   return {
     name: 'ours: LockService acquire/release',
@@ -41,7 +45,7 @@ export async function oursService(hosts: string): Promise<Contender> {
 
 /** `LockService.withLock` around an empty function. */
 export async function oursWithLock(hosts: string): Promise<Contender> {
-  const app = await boot(hosts);
+  const app = await boot(hosts, 'bench-ours-withlock/');
   const locks = app.get(LockService);
   return {
     name: 'ours: LockService.withLock',
@@ -52,7 +56,7 @@ export async function oursWithLock(hosts: string): Promise<Contender> {
 
 /** `@WithLock` on an empty provider method. */
 export async function oursDecorator(hosts: string): Promise<Contender> {
-  const app = await boot(hosts);
+  const app = await boot(hosts, 'bench-ours-decorator/');
   const job = app.get(DecoratedJob);
   return {
     name: 'ours: @WithLock method',

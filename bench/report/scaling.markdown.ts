@@ -10,6 +10,8 @@ const RAW = 'raw put+delete (floor)';
 const OURS = 'ours: LockService acquire/release';
 const REDLOCK = 'Redis + redlock (10 ms retry)';
 
+const us = (value: number) => `${value.toFixed(0)} µs`;
+
 export function independentSection(points: readonly IndependentKeysPoint[]): string[] {
   const rawRate = (callers: number) =>
     points.find((p) => p.callers === callers && p.name === RAW)!.cyclesPerSecond;
@@ -17,13 +19,14 @@ export function independentSection(points: readonly IndependentKeysPoint[]): str
     '## Independent keys: many callers, each on its own key (a lock per order id)',
     '',
     'Callers in one process; contenders alternate in short slices. Throughput is acquire+release',
-    'cycles per second of all callers together.',
+    'cycles per second of all callers together. CPU is per cycle: this process (the client) and',
+    'the etcd process. The two share the two cores, so their sum, not round trips, sets the rate.',
     '',
-    '| callers | contender | cycles/s | ÷ raw put+delete |',
-    '|---|---|---|---|',
+    '| callers | contender | cycles/s | ÷ raw put+delete | client CPU | etcd CPU |',
+    '|---|---|---|---|---|---|',
     ...points.map(
       (p) =>
-        `| ${p.callers} | ${p.name} | ${p.cyclesPerSecond.toFixed(0)} | ${(p.cyclesPerSecond / rawRate(p.callers)).toFixed(2)}× |`,
+        `| ${p.callers} | ${p.name} | ${p.cyclesPerSecond.toFixed(0)} | ${(p.cyclesPerSecond / rawRate(p.callers)).toFixed(2)}× | ${us(p.clientCpuUs)} | ${p.etcdCpuUs === undefined ? '–' : us(p.etcdCpuUs)} |`,
     ),
     '',
   ];

@@ -3,12 +3,15 @@ import { ms } from '../stats.js';
 
 export type Target = BenchResults['targets'][number];
 
+const RAW = 'raw put+delete (floor)';
+const PROTOCOL = 'protocol floor (our 2 requests, no library)';
+const GUARDED = 'guarded floor (+ deadlines and delete watch)';
 const SHAPES = ['ours: 3 names in one lock', 'ours: semaphore, 3 permits', "ours: mode 'read'"];
 
 /** Every target of the performance issue, as measured in this run. */
 export function targets(r: Omit<BenchResults, 'targets'>): Target[] {
   const median = (name: string) => r.uncontended.find((u) => u.name === name)!.summary.median;
-  const raw = median('raw put+delete (floor)');
+  const raw = median(RAW);
   const service = median('ours: LockService acquire/release');
   const point = (kind: string, n: number) =>
     r.contended.find((p) => p.kind === kind && p.contenders === n && p.processes === 1)!;
@@ -16,13 +19,13 @@ export function targets(r: Omit<BenchResults, 'targets'>): Target[] {
   const cycleMs = 1000 / solo.handoffsPerSecond;
   const independent = r.independent.filter((p) => p.callers === 64);
   const rate = (name: string) => independent.find((p) => p.name === name)?.cyclesPerSecond ?? NaN;
-  const ind = rate('ours: LockService acquire/release') / rate('raw put+delete (floor)');
+  const ind = rate('ours: LockService acquire/release') / rate(RAW);
   const handoff = r.handoff.handoff.median / r.handoff.rawPut.median;
   const largest = r.manyKeys.at(-1)!;
   const list: Target[] = [
     {
       target: 'independent keys, 64 callers: ≥ 0.85× raw put+delete throughput',
-      measured: `${ind.toFixed(2)}× (protocol floor ${(rate('protocol floor (our 2 requests, no library)') / rate('raw put+delete (floor)')).toFixed(2)}×)`,
+      measured: `${ind.toFixed(2)}× (protocol floor ${(rate(PROTOCOL) / rate(RAW)).toFixed(2)}×, guarded floor ${(rate(GUARDED) / rate(RAW)).toFixed(2)}×)`,
       met: ind >= 0.85,
     },
     {
@@ -32,7 +35,7 @@ export function targets(r: Omit<BenchResults, 'targets'>): Target[] {
     },
     {
       target: 'uncontended acquire+release ≤ 1.15× raw put+delete',
-      measured: `${(service / raw).toFixed(2)}× (protocol floor ${(median('protocol floor (our 2 requests, no library)') / raw).toFixed(2)}×)`,
+      measured: `${(service / raw).toFixed(2)}× (protocol floor ${(median(PROTOCOL) / raw).toFixed(2)}×, guarded floor ${(median(GUARDED) / raw).toFixed(2)}×)`,
       met: service / raw <= 1.15,
     },
     {

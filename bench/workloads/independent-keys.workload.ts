@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type Contender, noSection } from '../contenders/contender.js';
 
@@ -6,34 +7,48 @@ export interface IndependentKeysPoint {
   callers: number;
   /** Acquire+release cycles per second, all callers together. */
   cyclesPerSecond: number;
+  /** CPU time of this process per cycle, in µs: the client's share of the two cores. */
+  clientCpuUs: number;
+  /** CPU time of the etcd process per cycle, in µs, when its pid is known. */
+  etcdCpuUs?: number;
 }
 
 /**
  * `callers` loops in one process, each taking a key of its own (a lock per order id): no
  * contention, only concurrency. Contenders alternate in short slices, so a noisy moment on
- * the machine hits all of them alike.
+ * the machine hits all of them alike. Client and etcd CPU are counted per slice: on two shared
+ * cores they, not round trips, set the rate.
  */
 export async function independentKeys(
   contenders: readonly Contender[],
   callers: number,
   durationMs: number,
   slices = 4,
+  etcdPid?: number,
 ): Promise<IndependentKeysPoint[]> {
-  const cycles = new Map(contenders.map((c) => [c.name, 0]));
-  const elapsed = new Map(contenders.map((c) => [c.name, 0]));
+  const totals = new Map(contenders.map((c) => [c.name, { cycles: 0, ms: 0, cpu: 0, etcd: 0 }]));
   for (const c of contenders) await burst(c, callers, 200);
   for (let s = 0; s < slices; s++) {
     for (const c of contenders) {
-      const started = performance.now();
-      cycles.set(c.name, cycles.get(c.name)! + (await burst(c, callers, durationMs / slices)));
-      elapsed.set(c.name, elapsed.get(c.name)! + performance.now() - started);
+      const total = totals.get(c.name)!;
+      const [started, cpu, etcd] = [performance.now(), process.cpuUsage(), cpuMsOf(etcdPid)];
+      total.cycles += await burst(c, callers, durationMs / slices);
+      total.ms += performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      total.cpu += (used.user + used.system) / 1000;
+      total.etcd += cpuMsOf(etcdPid) - etcd;
     }
   }
-  return contenders.map((c) => ({
-    name: c.name,
-    callers,
-    cyclesPerSecond: cycles.get(c.name)! / (elapsed.get(c.name)! / 1000),
-  }));
+  return contenders.map((c) => {
+    const { cycles, ms, cpu, etcd } = totals.get(c.name)!;
+    return {
+      name: c.name,
+      callers,
+      cyclesPerSecond: cycles / (ms / 1000),
+      clientCpuUs: (cpu / cycles) * 1000,
+      etcdCpuUs: etcdPid === undefined ? undefined : (etcd / cycles) * 1000,
+    };
+  });
 }
 
 /** Runs `callers` loops until `ms` have passed; returns how many cycles completed. */
@@ -48,4 +63,11 @@ async function burst(contender: Contender, callers: number, ms: number): Promise
   };
   await Promise.all(Array.from({ length: callers }, (_, i) => loop(i)));
   return done;
+}
+
+/** User + system CPU of a process so far, in ms, from `/proc` (Linux clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
