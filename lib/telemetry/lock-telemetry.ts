@@ -23,6 +23,7 @@ export function recordLockTelemetry(
 ): Subscription {
   const meter = api.metrics.getMeter(SCOPE);
   const tracer = api.trace.getTracer(SCOPE);
+  const tracing = tracerRegistered(api);
   const seconds = (name: string, description: string) =>
     meter.createHistogram(name, { unit: 's', description });
   const wait = seconds(
@@ -49,6 +50,7 @@ export function recordLockTelemetry(
 
   // Lock keys often carry ids, so they go on spans only, never on metric attributes.
   const span = (event: LockEvent, waitedMs: number, error?: Error) => {
+    if (!tracing()) return;
     const startTime = performance.timeOrigin + performance.now() - waitedMs;
     const s = tracer.startSpan('lock.acquire', {
       startTime,
@@ -90,6 +92,19 @@ export function recordLockTelemetry(
         return leadership.add(1, { 'leader.outcome': 'lost' });
     }
   });
+}
+
+/**
+ * Whether a tracer provider is registered now (an SDK may register after the module starts).
+ * With none, every span is a no-op, yet making one was the largest single cost after etcd
+ * answered an acquisition (about 12 µs): apps often get the API from a dependency, with no SDK.
+ */
+function tracerRegistered(api: OpenTelemetryApi): () => boolean {
+  const none = new api.ProxyTracerProvider().getDelegate();
+  return () => {
+    const provider = api.trace.getTracerProvider();
+    return !(provider instanceof api.ProxyTracerProvider) || provider.getDelegate() !== none;
+  };
 }
 
 async function loadOpenTelemetry(): Promise<OpenTelemetryApi | undefined> {
