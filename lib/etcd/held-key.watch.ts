@@ -35,10 +35,12 @@ export class HeldKeyWatch {
       // The deletes missed are not known; each lock's lease and fenced writes still guard it.
       interrupted: () => undefined,
     });
-    // A delete that reached the watch between the acquisition and now.
-    const missed = this.deletes.since(lock.fencingToken);
-    if (missed) for (const event of missed) this.deleted(event);
-    else void this.readOwnKeys(lock);
+    // A delete of our keys that reached the watch between the acquisition and now.
+    for (const key of lock.etcdKeys) {
+      const missed = this.deletes.latestOf(key, lock.fencingToken);
+      if (missed === undefined) return void this.readOwnKeys(lock);
+      if (missed) this.deleted(missed);
+    }
   }
 
   remove(lock: WatchedKey): void {

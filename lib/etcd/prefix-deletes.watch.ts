@@ -57,6 +57,11 @@ export class PrefixDeletes {
     return this.recent.since(after);
   }
 
+  /** The latest delete of `key` after `after`; `null`: none, `undefined`: not all known. */
+  latestOf(key: string, after: bigint): KeyDeleted | null | undefined {
+    return this.recent.latestOf(key, after);
+  }
+
   /** Whether deletes arrive as they happen: a waiter in a hurry needs that, a held lock not. */
   get live(): boolean {
     return performance.now() >= this.liveFrom;

@@ -18,12 +18,15 @@ const LIMIT = 1024;
  */
 export class RecentDeletes {
   private readonly events: KeyDeleted[] = [];
+  /** The latest of `events` per key: a new holder asks about its own keys only. */
+  private readonly latest = new Map<string, KeyDeleted>();
   /** Every delete after this revision is here or still to come; unset: none is vouched for. */
   private floor: bigint | undefined;
 
   /** Starts over: every delete after `revision` will be recorded (`undefined`: not known yet). */
   reset(revision: bigint | undefined): void {
     this.events.length = 0;
+    this.latest.clear();
     this.floor = revision;
   }
 
@@ -39,7 +42,22 @@ export class RecentDeletes {
 
   add(event: KeyDeleted): void {
     this.events.push(event);
-    if (this.events.length > LIMIT) this.floor = this.events.splice(0, LIMIT / 2).at(-1)!.revision;
+    this.latest.set(event.key, event);
+    if (this.events.length <= LIMIT) return;
+    const dropped = this.events.splice(0, LIMIT / 2);
+    for (const old of dropped) if (this.latest.get(old.key) === old) this.latest.delete(old.key);
+    this.floor = dropped.at(-1)!.revision;
+  }
+
+  /**
+   * The latest delete of `key` after `after`: `null` if there was none, `undefined` if the
+   * deletes since `after` are not all known. One lookup, where `since` would walk every delete
+   * that went by meanwhile: with hundreds of acquisitions in flight, each new holder would.
+   */
+  latestOf(key: string, after: bigint): KeyDeleted | null | undefined {
+    if (this.floor === undefined || this.floor > after) return undefined;
+    const event = this.latest.get(key);
+    return event !== undefined && event.revision > after ? event : null;
   }
 
   /** The deletes after `after` delivered so far, or `undefined` if they are not all known. */

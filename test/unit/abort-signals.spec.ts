@@ -12,15 +12,28 @@ describe('abort-signal helpers', () => {
     expect(seen).toEqual([b.signal]);
   });
 
-  it('onFirstAbort leaves no listener on any source once one fired or it was detached', () => {
+  it('onFirstAbort calls no detached listener, and keeps one listener per source however many wait', () => {
     const [a, b] = [new AbortController(), new AbortController()];
-    onFirstAbort([a.signal, b.signal], () => undefined);
+    const seen: string[] = [];
+    const detachers = Array.from({ length: 50 }, (_, i) =>
+      onFirstAbort([a.signal, b.signal], () => seen.push(`w${i}`)),
+    );
+    expect(getEventListeners(a.signal, 'abort')).toHaveLength(1);
+    expect(getEventListeners(b.signal, 'abort')).toHaveLength(1);
+    detachers.slice(1).forEach((detach) => detach());
     a.abort();
-    expect(getEventListeners(b.signal, 'abort')).toHaveLength(0);
-    const c = new AbortController();
-    const detach = onFirstAbort([c.signal], () => undefined);
-    detach();
-    expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
+    b.abort();
+    expect(seen).toEqual(['w0']);
+  });
+
+  it('onFirstAbort skips a listener that another detached while the abort runs', () => {
+    const source = new AbortController();
+    const seen: string[] = [];
+    let detachSecond = () => undefined as unknown;
+    onFirstAbort([source.signal], () => (seen.push('first'), detachSecond()));
+    detachSecond = onFirstAbort([source.signal], () => seen.push('second'));
+    source.abort();
+    expect(seen).toEqual(['first']);
   });
 
   it('linkSignals aborts with the reason of the source that aborted', () => {
@@ -40,7 +53,12 @@ describe('abort-signal helpers', () => {
 
   it('unlink detaches the linked signal from long-lived sources', () => {
     const longLived = new AbortController();
-    for (let i = 0; i < 100; i++) linkSignals([longLived.signal]).unlink();
-    expect(getEventListeners(longLived.signal, 'abort')).toHaveLength(0);
+    const links = Array.from({ length: 100 }, () => linkSignals([longLived.signal]));
+    links.forEach((link) => link.unlink());
+    const kept = linkSignals([longLived.signal]);
+    longLived.abort('late');
+    expect(links.every((link) => !link.signal.aborted)).toBe(true);
+    expect(kept.signal.reason).toBe('late');
+    expect(getEventListeners(longLived.signal, 'abort').length).toBeLessThanOrEqual(1);
   });
 });

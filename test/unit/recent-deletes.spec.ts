@@ -36,12 +36,35 @@ describe('the recent deletes a waiter or a new holder can ask for', () => {
     expect(recent.resumeAfter).toBe(1025n);
   });
 
+  it('tells a new holder whether its own key went after its revision, by the key alone', () => {
+    const recent = new RecentDeletes();
+    expect(recent.latestOf('mine', 5n)).toBeUndefined();
+    recent.reset(4n);
+    recent.add(deleted(5, 'mine')); // an older incarnation, before our revision
+    recent.add(deleted(6, 'theirs'));
+    expect(recent.latestOf('mine', 5n)).toBeNull();
+    recent.add(deleted(9, 'mine'));
+    expect(recent.latestOf('mine', 5n)?.revision).toBe(9n);
+    expect(recent.latestOf('mine', 3n)).toBeUndefined(); // before what it vouches for
+  });
+
+  it('answers for a key only while it keeps that key’s delete', () => {
+    const recent = new RecentDeletes();
+    recent.reset(0n);
+    recent.add(deleted(1, 'early'));
+    for (let revision = 2; revision <= 1025; revision++) recent.add(deleted(revision));
+    expect(recent.latestOf('early', 0n)).toBeUndefined();
+    expect(recent.latestOf('early', 600n)).toBeNull();
+    expect(recent.latestOf('k1025', 600n)?.revision).toBe(1025n);
+  });
+
   it('forgets everything when deletes may have been missed', () => {
     const recent = new RecentDeletes();
     recent.reset(0n);
     recent.add(deleted(3));
     recent.reset(undefined);
     expect(recent.since(3n)).toBeUndefined();
+    expect(recent.latestOf('k3', 0n)).toBeUndefined();
     expect(recent.vouching).toBe(false);
   });
 });
