@@ -3,13 +3,14 @@ import { type Contender, noSection } from '../contenders/contender.js';
 import { summarize, type Summary } from '../stats.js';
 
 /**
- * Sequential acquire+release of one key. Contenders take turns in rounds so that a noisy
- * moment on the machine hits all of them alike.
+ * Sequential acquire+release of one key. Contenders take turns in short rounds so that a noisy
+ * moment on the machine hits all of them alike: with rounds of 100 cycles, one contender's
+ * ratio to the raw floor moved by up to 15% between two runs of the same code.
  */
 export async function uncontended(
   contenders: readonly Contender[],
   iterations: number,
-  rounds = 10,
+  rounds = 50,
 ): Promise<Map<string, Summary>> {
   const samples = new Map(contenders.map((c) => [c.name, [] as number[]]));
   for (const c of contenders) for (let i = 0; i < 20; i++) await c.run('warmup', noSection);
