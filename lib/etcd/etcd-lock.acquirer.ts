@@ -106,6 +106,7 @@ export class LockAcquirer {
           );
         }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
+        this.assertKeysKnownAlive(entry);
         return new EtcdLock(request, entry, this.context);
       } catch (error) {
         const sessionLost = session.signal.aborted;
@@ -124,6 +125,18 @@ export class LockAcquirer {
           });
         }
       }
+    }
+  }
+
+  /**
+   * The last check before a lock is handed out: a delete of one of our keys that the prefix
+   * watch already delivered (an operator, a revoked lease) would make the lock lost on arrival,
+   * so the acquisition starts over instead. The waits and the enqueue vouch for the rest.
+   */
+  private assertKeysKnownAlive(entry: EtcdEntry): void {
+    const token = entry.fencingToken;
+    if (entry.slots.some((s) => this.deletes.latestOf(s.ownKey, token))) {
+      throw new SessionExpiredError('own queue key was deleted before the lock was handed out');
     }
   }
 

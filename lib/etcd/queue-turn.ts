@@ -33,10 +33,12 @@ export async function waitForTurn(
 
 /**
  * A plain or read lock. When the last read found every entry ahead, wait for their deletes on
- * the prefix watch the process already runs: no read, no watch of our own. Otherwise watch
- * only the entry just ahead (no thundering herd), then read to confirm that our own key still
- * exists and to find the next one ahead; that read is skipped when the entry that went was
- * also the oldest, because no older entry can appear later.
+ * the prefix watch the process already runs: no read, no watch of our own; a delete of one of
+ * our own keys ends that wait first. Otherwise watch only the entry just ahead (no thundering
+ * herd), then read again, guarded on our own keys: that read finds the next one ahead, or says
+ * nothing is, and throws `SessionExpiredError` if a key of ours went while we waited. The read
+ * is never skipped, even when the entry that went was the head: our own key may have gone
+ * before it (etcd #11456, Jepsen; Go's Mutex re-reads its key after the wait too).
  */
 async function waitForPredecessors(
   members: EtcdMembers,
@@ -52,7 +54,7 @@ async function waitForPredecessors(
     let ahead = slot.ahead;
     slot.ahead = 'unknown';
     if (ahead === 'unknown' || ahead === 'count') ahead = await read(() => entry.readAhead(slot));
-    if (ahead === 'clear') return;
+    if (ahead === 'clear') return turnCame(entry, slot);
     if (ahead === 'unknown' || ahead === 'count') continue;
     const known = ahead.everyAhead;
     const own = known ? entry.slots.map((s) => s.ownKey) : [];
@@ -61,15 +63,12 @@ async function waitForPredecessors(
       if (!(await allGone)) continue;
       return turnCame(entry, slot);
     }
-    let certain: boolean;
     try {
-      certain = await waitForDelete(members, ahead.key, ahead.createRevision, signal);
+      await waitForDelete(members, ahead.key, ahead.createRevision, signal);
       watchFailures = 0;
     } catch (error) {
       if (signal.aborted || ++watchFailures > WATCH_FAILURES_ALLOWED) throw error;
-      continue;
     }
-    if (certain && ahead.isHead) return turnCame(entry, slot);
   }
 }
 
@@ -93,7 +92,7 @@ async function waitForPermits(
     try {
       const readAhead = (member: Parameters<EtcdEntry['entriesAhead']>[1]) =>
         entry.entriesAhead(slot, member);
-      if (await waitForPermit(members, slot.layout, readAhead, signal)) break;
+      if (await waitForPermit(members, slot.layout, slot.ownKey, readAhead, signal)) break;
       watchFailures = 0;
     } catch (error) {
       if (error instanceof SessionExpiredError) throw error;

@@ -2,10 +2,9 @@ import type { EtcdMembers } from './etcd-members.js';
 import { cancelWatch, openWatch } from './watch-open.js';
 
 /**
- * Resolves once the incarnation of `key` created at `createRevision` is gone: `true` when that is
- * certain, `false` when the caller must confirm with a read: a delete arrived without its
- * previous value (compacted away), or the member serving the watch was found silent, so events
- * may be missing.
+ * Resolves once the incarnation of `key` created at `createRevision` is gone, or may be: a
+ * delete arrived without its previous value (compacted away), or the member serving the watch
+ * was found silent, so events may be missing. Either way the caller reads the queue next.
  *
  * The watch starts at the current revision rather than at the revision of the read that found
  * the key: etcd serves a watch that starts in the past from a catch-up loop that runs every
@@ -17,32 +16,31 @@ export async function waitForDelete(
   key: Buffer,
   createRevision: string,
   signal: AbortSignal,
-): Promise<boolean> {
+): Promise<void> {
   signal.throwIfAborted();
   const member = members.current();
   const silenced = members.silenced(member);
-  let settle!: (certain: boolean, error?: unknown) => void;
-  const gone = new Promise<boolean>((resolve, reject) => {
-    settle = (certain, error) => (error === undefined ? resolve(certain) : reject(error));
+  let settle!: (error?: unknown) => void;
+  const gone = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error));
   });
   gone.catch(() => undefined); // settled early (abort, error) while we are still reading
-  const onAbort = () => settle(false, signal.reason);
-  const onSilenced = () => settle(false);
+  const onAbort = () => settle(signal.reason);
+  const onSilenced = () => settle();
   signal.addEventListener('abort', onAbort, { once: true });
   silenced.addEventListener('abort', onSilenced, { once: true });
   const { watcher, ready } = openWatch(member.client.watch().key(key).withPreviousKV());
   watcher.on('delete', (_kv, previous) => {
-    if (!previous) settle(false);
-    else if (previous.create_revision === createRevision) settle(true);
+    if (!previous || previous.create_revision === createRevision) settle();
   });
-  watcher.once('error', (error) => settle(false, error));
+  watcher.once('error', (error) => settle(error));
   try {
     // A frozen member never confirms the watch: the heartbeat's verdict must end this wait too.
-    const confirmed = await Promise.race([ready, gone]);
-    if (typeof confirmed === 'boolean') return confirmed;
+    const settled = await Promise.race([ready.then(() => false), gone.then(() => true)]);
+    if (settled) return;
     const current = await members.on(member, (client) => client.get(key).exec());
-    if (!current.kvs[0] || current.kvs[0].create_revision !== createRevision) return true;
-    return await gone;
+    if (!current.kvs[0] || current.kvs[0].create_revision !== createRevision) return;
+    await gone;
   } finally {
     signal.removeEventListener('abort', onAbort);
     silenced.removeEventListener('abort', onSilenced);

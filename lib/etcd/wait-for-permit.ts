@@ -9,7 +9,8 @@ const idOf = (kv: IKeyValue) => `${kv.create_revision}@${kv.key.toString('hex')}
 /**
  * A semaphore waiter's turn: resolves once fewer than `permits` entries older than ours are
  * left. `true` when that is certain, `false` when the caller must read again (a delete came
- * without its previous value, or the member serving the watch went silent).
+ * without its previous value, the member serving the watch went silent, or our own key went:
+ * the read, guarded on it, then says so).
  *
  * Holders ahead leave in any order, so there is no single predecessor to watch: one watch
  * over the queue's deletes, matched by incarnation against the entries a read found ahead.
@@ -19,6 +20,7 @@ const idOf = (kv: IKeyValue) => `${kv.create_revision}@${kv.key.toString('hex')}
 export async function waitForPermit(
   members: EtcdMembers,
   layout: QueueLayout,
+  ownKey: string,
   /** Entries older than ours, read on the given member; rejects if our own key is gone. */
   readAhead: (member: EtcdMember) => Promise<IKeyValue[]>,
   signal: AbortSignal,
@@ -40,8 +42,8 @@ export async function waitForPermit(
   const goneEarly = new Set<string>();
   const builder = member.client.watch().prefix(layout.queue).only('delete').withPreviousKV();
   const { watcher, ready } = openWatch(builder);
-  watcher.on('delete', (_kv, previous) => {
-    if (!previous) return settle(false);
+  watcher.on('delete', (kv, previous) => {
+    if (!previous || kv.key.toString() === ownKey) return settle(false);
     if (!ahead) return void goneEarly.add(idOf(previous));
     ahead.delete(idOf(previous));
     if (ahead.size < permits) settle(true);
