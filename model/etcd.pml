@@ -108,7 +108,7 @@ inline no_live_leftover() {
 
 /*
  * What etcd does on its own, at any moment: apply a put or a delete whose reply was lost
- * (late), or expire a lease.
+ * (late), or expire a lease; with KEY_DELETES, also delete a key whose lease lives.
  */
 proctype Etcd() {
 end:
@@ -122,5 +122,10 @@ end:
   :: atomic { leaseAlive[0] -> revoke(0) }
   :: atomic { leaseAlive[1] -> revoke(1) }
   :: atomic { NCLIENTS > 2 && leaseAlive[2] -> revoke(2) }
+#ifdef KEY_DELETES
+  :: atomic { keyRev[0] != 0 -> rev++; keyRev[0] = 0 }
+  :: atomic { keyRev[1] != 0 -> rev++; keyRev[1] = 0 }
+  :: atomic { NCLIENTS > 2 && keyRev[2] != 0 -> rev++; keyRev[2] = 0 }
+#endif
   od
 }

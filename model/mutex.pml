@@ -11,6 +11,10 @@
  *   (neither)     unfenced: exclusion must fail when a holder's lease expires (expected)
  *   GHOST_WAITER  seeded bug: a given-up enqueue deletes its key instead of dropping its lease
  *   SHARED_KEY    seeded bug: two acquisitions of one process share one key name
+ *   KEY_DELETES   a key deleted while its lease lives (an operator, or a revoke the client has
+ *                 not heard of yet), e.g. a waiter's key while it waits
+ *   SKIP_CONFIRM  seeded bug (the code before the fix): a waiter whose predecessor was the head
+ *                 holds when that one goes, without the read that confirms its own key
  *   NO_FAULTS     no lost replies, no expiry: for the FIFO and progress checks
  *   PROGRESS      adds the LTL claim that every client gets through (run with pan -a -f)
  */
@@ -60,6 +64,15 @@ inline critical_section(c, token) {
   }
 }
 
+/*
+ * Property 6 (hand-out): a lock is handed out only while its key is there, at its token, or
+ * while the client knows its session is gone (it then reports the loss, not a lock). Checked
+ * in the step where the waiter decides that its turn came.
+ */
+inline handed_out(c, my) {
+  assert(keyRev[KEY(c)] == my || !leaseAlive[LEASE(c)])
+}
+
 /* Every entry that was ahead at the last read is gone (its create revision is no longer there). */
 #define GONE(k) (ahead[k] == 0 || keyRev[k] != ahead[k])
 #define ALL_GONE (GONE(0) && GONE(1) && GONE(2))
@@ -97,22 +110,31 @@ wait:
   :: whole = true
   :: whole = false
   fi;
+  /* The watch delivers deletes in revision order, so our own key going first is seen first:
+     holding on ALL_GONE needs our key still there at that step (the code would also hold when
+     ours went after the last one ahead: that is a loss after holding, which the lease expiring
+     at any moment already covers). */
   if
   :: whole ->
      if
-     :: ALL_GONE -> goto hold
+     :: atomic { ALL_GONE && keyRev[KEY(c)] == my -> handed_out(c, my); goto hold }
      :: keyRev[KEY(c)] != my -> goto confirm
      :: !leaseAlive[LEASE(c)] -> goto lost
      fi
   :: else
   fi;
-  /* Waits for the delete of the entry ahead (a watch), or for the session to end. */
+  /* Waits for the delete of the entry ahead (a watch), or for the session to end; then reads. */
   if
   :: atomic { keyRev[pred] != predRev ->
+#ifdef SKIP_CONFIRM
        if
-       :: isHead -> goto hold  /* it was the oldest: nothing older can appear later */
+       :: isHead -> handed_out(c, my); goto hold  /* the old shortcut: no confirming read */
        :: else -> skip
-       fi }
+       fi
+#else
+       skip
+#endif
+     }
   :: !leaseAlive[LEASE(c)] -> goto lost
   fi;
 confirm:
@@ -120,7 +142,7 @@ confirm:
   atomic {
     if
     :: keyRev[KEY(c)] != my -> goto lost
-    :: else -> read_ahead(my, pred, predRev, isHead); note_ahead(my)
+    :: else -> read_ahead(my, pred, predRev, isHead); note_ahead(my); handed_out(c, my)
     fi
   }
   goto wait;

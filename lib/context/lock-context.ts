@@ -20,11 +20,15 @@ export class LockContext {
     return undefined;
   }
 
-  /** The lock for `key`, or the innermost held lock when no key is given. */
+  /**
+   * The lock of the running body for `key`, or the innermost one when no key is given, held
+   * or not: a body whose lock was lost must see `held` false and `signal` aborted, not
+   * `undefined` (`current(key)?.signal.aborted` would then read as "fine"). Reentrancy asks
+   * `find`, which gives held locks only.
+   */
   current(key?: string): Lock | undefined {
-    if (key !== undefined) return this.find(key);
-    const held = [...(this.storage.getStore()?.values() ?? [])].filter((l) => l.held);
-    return held.at(-1);
+    const locks = this.storage.getStore();
+    return key === undefined ? [...(locks?.values() ?? [])].at(-1) : locks?.get(key);
   }
 
   /** Runs `fn` with `lock` registered under each of its names. */

@@ -43,6 +43,7 @@ export class EtcdLock extends HeldLockBase {
   }
 
   ifHeld(): ComparatorBuilder {
+    this.noticeLoss(); // the guard in etcd decides; this tells `signal` as early as it can
     return this.entry.ifHeld(this.context.client);
   }
 

@@ -40,14 +40,19 @@ export abstract class HeldLockBase implements HeldLock {
   protected abstract removeEntry(): Promise<void>;
   abstract setValue(value: string): Promise<boolean>;
 
+  /**
+   * Checks the renewal deadline first, as `held` does: after a synchronous stall no timer has
+   * run yet, and the line after it must not see a live signal on a lock that is gone.
+   */
   get signal(): AbortSignal {
     this.controller ??= new AbortController();
-    if (this.lost && !this.controller.signal.aborted) this.controller.abort(this.lost);
+    const lost = this.noticeLoss();
+    if (lost && !this.controller.signal.aborted) this.controller.abort(lost);
     return this.controller.signal;
   }
 
   get held(): boolean {
-    return this.released === undefined && !this.lost && this.lostBeforeNotice() === undefined;
+    return this.released === undefined && !this.noticeLoss();
   }
 
   /** The store let the lock go (lease expired or revoked, key deleted, backend closed). */
@@ -63,10 +68,19 @@ export abstract class HeldLockBase implements HeldLock {
 
   /** The lock was lost before now, even if no one has said so yet. */
   lostError(): LockLostError | undefined {
-    if (this.lost) return this.lost;
-    if (this.released !== undefined) return undefined;
+    return this.released !== undefined && !this.lost ? undefined : this.noticeLoss();
+  }
+
+  /**
+   * The loss, recorded now if the store's deadline has passed although no timer has said so
+   * yet (the event loop was blocked): every reader of `held`, `signal` or `ifHeld()` then
+   * agrees, and the observer hears of it once.
+   */
+  protected noticeLoss(): LockLostError | undefined {
+    if (this.lost || this.released !== undefined) return this.lost;
     const reason = this.lostBeforeNotice();
-    return reason === undefined ? undefined : new LockLostError(this.key, reason);
+    if (reason !== undefined) this.markLost(reason);
+    return this.lost;
   }
 
   whenLost(): Promise<LockLostError> {

@@ -75,11 +75,20 @@ check holds "" "several names in one transaction, [x, y] against [y, x]: no dead
 # 4. Progress and order, with no faults: FIFO holds, and under weak fairness everyone gets through.
 check holds "" "mutex: holders in queue order (FIFO), 3 clients, no faults" mutex.pml "-DFENCE_TOKEN -DNO_FAULTS -DNCLIENTS=3"
 check holds "" "mutex: every waiter eventually holds (weak fairness), 3 clients, no faults" mutex.pml "-DFENCE_TOKEN -DNO_FAULTS -DNCLIENTS=3 -DPROGRESS" progress
-# 5. No leftovers: checked at the end of every run above (no key with a live lease remains).
+# 5. Hand-out: a waiter's key deleted (or its lease revoked unbeknown to it) while it waits; the
+#    lock is handed out only with its key there. 2 clients: 3 take over 10 GB here.
+check holds "" "hand-out, token fencing: a waiter's key deleted while it waits, lock handed out only with its key (2 clients)" mutex.pml "-DFENCE_TOKEN -DKEY_DELETES"
+check holds "" "hand-out, ifHeld() fencing: a waiter's key deleted while it waits, lock handed out only with its key (2 clients)" mutex.pml "-DFENCE_IFHELD -DKEY_DELETES"
+# 6. No leftovers: checked at the end of every run above (no key with a live lease remains).
 # Seeded bugs the model must catch.
 check violated "assertion violated +!\(\(\(keyRev\[k\]!=0\)&&leaseAlive\[k\]\)\)" "seeded ghost-waiter bug (delete instead of dropping the lease): a key left behind" mutex.pml "-DFENCE_TOKEN -DGHOST_WAITER"
 check violated "assertion violated \(\(tokenHolder" "seeded shared-key bug (two acquisitions, one key): two holders of one token" mutex.pml "-DFENCE_TOKEN -DSHARED_KEY"
 check violated "assertion violated \(\(n<=2\)" "seeded semaphore bug (nothing counted ahead): 3 holders of 2 permits" shapes.pml "-DSEMAPHORE -DPERMITS=2 -DCOUNT_NONE"
+# The wait before the fix: it held when the head left, without the read that confirms its key.
+# Without KEY_DELETES the model could not see it (the counterexample needs a key gone while
+# its lease lives), which is why the old model passed.
+check violated "assertion violated \(\(keyRev\[c\]==my\)" "old wait (no confirming read after the head left): a lock handed out without its key" mutex.pml "-DFENCE_TOKEN -DKEY_DELETES -DSKIP_CONFIRM"
+check holds "" "old wait, without key deletes in the model: the fault is invisible" mutex.pml "-DFENCE_TOKEN -DSKIP_CONFIRM"
 check violated "invalid end state" "seeded multi-name bug (one name at a time, in listed order): deadlock" multikey.pml "-DSEQUENTIAL"
 
 if [ "$failures" -gt 0 ]; then
