@@ -8,10 +8,13 @@ export function leftOverMessage(entry: HeldEntry, running: boolean, timeoutMs: n
   const { lock, since, site } = entry;
   const heldFor = `held for ${((performance.now() - since) / 1000).toFixed(1)} s`;
   if (running) {
-    return `Lock "${lock.key}": its withLock work was still running after shutdownTimeout (${timeoutMs} ms), ${heldFor}`;
+    return (
+      `Lock "${lock.key}": its work was still running after shutdownTimeout (${timeoutMs} ms), ` +
+      `${heldFor}; its lease is left to run out (ttl), not revoked under the running work`
+    );
   }
   const at = describeCallSite(site);
-  return `Lock "${lock.key}" was never released: ${heldFor}, acquired at ${at}. Shutdown does not wait for it`;
+  return `Lock "${lock.key}" was never released: ${heldFor}, acquired at ${at}. Shutdown does not wait for it; its lease is revoked now`;
 }
 
 /**

@@ -125,13 +125,19 @@ export class LockRunner {
 
   /**
    * Runs `fn` in the async context of a lock held elsewhere (a leadership), without releasing
-   * it afterwards. Like `run`, a loss rejects at once.
+   * it afterwards. Like `run`, a loss rejects at once. Shutdown waits for it as for a body.
    */
   async runHeld<T>(lock: HeldLock, fn: () => T | Promise<T>): Promise<T> {
-    const outcome = await this.bodyOrLoss(lock, fn);
+    this.work.start(lock);
+    const outcome = await this.bodyOrLoss(lock, fn).finally(() => this.work.end(lock));
     const lost = 'lost' in outcome ? outcome.lost : lock.lostError();
     if (lost) throw lost;
     return (outcome as { value: T }).value;
+  }
+
+  /** The locks whose body still runs: their leases must not be revoked under them. */
+  stillRunning(): HeldLock[] {
+    return this.work.locks();
   }
 
   /** Runs `fn` in `lock`'s async context: its value, or the loss if that comes first. */

@@ -207,12 +207,17 @@ export class LockService
     this.runner.stop();
     const leftOver = await this.runner.drain(this.settings.shutdownTimeout);
     if (this.settings.log === 'none') return;
-    for (const line of leftOver) this.logger.warn(`${line}; its lease is revoked now.`);
+    for (const line of leftOver) this.logger.warn(`${line}.`);
   }
 
+  /**
+   * Revokes the leases, except those under work that still runs past `shutdownTimeout`: their
+   * locks are told they are lost and their keys stay until the lease runs out, so no other
+   * replica starts the same work beside the body still running here.
+   */
   async onApplicationShutdown(): Promise<void> {
     this.runner.stop();
-    await this.backend.close(SHUTTING_DOWN);
+    await this.backend.close(SHUTTING_DOWN, this.runner.stillRunning());
     for (const subscription of this.subscriptions) subscription?.unsubscribe();
     this.tracker.complete();
   }

@@ -13,11 +13,12 @@ describe('graceful shutdown with enableShutdownHooks() and SIGTERM', () => {
   const fx = useLockApp({ prefix });
 
   /** A worker process inside the locked job, with this app's waiter queued behind it. */
-  async function holderAndWaiter(shutdownTimeout: number) {
+  async function holderAndWaiter(shutdownTimeout: number, ttlSeconds = TTL_MS / 1000) {
     const env = {
       ETCD_HOSTS: etcdHosts(),
       LOCK_PREFIX: prefix,
       SHUTDOWN_TIMEOUT: `${shutdownTimeout}`,
+      TTL: `${ttlSeconds}`,
     };
     const worker = await JsonLineWorker.start(env, 'shutdown-worker');
     worker.send({ op: 'run' });
@@ -48,13 +49,22 @@ describe('graceful shutdown with enableShutdownHooks() and SIGTERM', () => {
     worker.dispose();
   });
 
-  it('bounds the wait by shutdownTimeout: then the lease is revoked and the job told', async () => {
-    const { worker, waiter } = await holderAndWaiter(1_000);
+  it('bounds the wait by shutdownTimeout: the job is told, and its lease runs out rather than being revoked under it', async () => {
+    const ttl = 3;
+    const { worker, waiter, acquiredAt } = await holderAndWaiter(1_000, ttl);
     const sigtermAt = performance.now();
     expect(await worker.next()).toEqual({ aborted: 'LockLostError' });
+    const toldAt = performance.now();
+    // The job may still be running: its key stays, so the waiter here does not start beside it.
+    expect(await keysUnder(fx.etcd, `${prefix}drain-job/`)).toHaveLength(2);
+    expect(acquiredAt()).toBeUndefined();
     const lock = await waiter;
-    expect(performance.now() - sigtermAt).toBeLessThan(TTL_MS / 6);
-    if (worker.child.exitCode === null) await once(worker.child, 'exit');
+    expect(toldAt - sigtermAt).toBeGreaterThanOrEqual(1_000);
+    // Renewed every ttl/3 until then, the lease runs out within ttl, plus the handoff.
+    expect(acquiredAt()! - toldAt).toBeLessThan(ttl * 1000 + 1_000);
+    // It exits on its own SIGTERM once closed, maybe already: then only signalCode is set.
+    const { exitCode, signalCode } = worker.child;
+    if (exitCode === null && signalCode === null) await once(worker.child, 'exit');
     await lock.release();
     worker.dispose();
   });

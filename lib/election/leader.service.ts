@@ -31,6 +31,11 @@ export class LeaderService implements OnModuleDestroy {
   private readonly leadingNow = new Map<string, HeldLeadership>();
   /** Elections campaigned for as long as the app runs (`@OnlyLeader`), by name. */
   private readonly standing = new Map<string, StandingCampaign>();
+  /** Leader-only runs going now, by election name. */
+  private readonly running = new Map<string, number>();
+  /** Called when the last run of an election ends, while shutdown waits for it. */
+  private readonly afterLastRun = new Map<string, () => void>();
+  private closing = false;
   private readonly logger = new Logger('EtcdLock');
 
   constructor(
@@ -94,15 +99,38 @@ export class LeaderService implements OnModuleDestroy {
    */
   async [RUN_AS_LEADER]<T>(name: string, fn: () => T | Promise<T>): Promise<T | undefined> {
     const leadership = this.leadingNow.get(name);
-    if (!leadership?.isLeader) return undefined;
-    return this.locks[RUN_HELD](leadership.entry, fn);
+    if (this.closing || !leadership?.isLeader) return undefined;
+    this.running.set(name, (this.running.get(name) ?? 0) + 1);
+    try {
+      return await this.locks[RUN_HELD](leadership.entry, fn);
+    } finally {
+      const left = this.running.get(name)! - 1;
+      if (left > 0) this.running.set(name, left);
+      else this.running.delete(name);
+      if (left === 0) this.afterLastRun.get(name)?.();
+    }
   }
 
-  /** Resigns standing campaigns first, so the next replica leads without waiting for a TTL. */
+  /**
+   * On shutdown no new leader-only run starts, and campaigns stop. An election with no run
+   * going is resigned at once, so the next replica leads without waiting for a TTL. One whose
+   * run still goes is resigned only when that run ends: resigning under it would let another
+   * replica start the same job beside it (kubernetes #71490). If it outlasts
+   * `shutdownTimeout`, the lease is left to run out rather than revoked (`LockService`).
+   */
   async onModuleDestroy(): Promise<void> {
-    const standing = [...this.standing.values()];
+    this.closing = true;
+    const standing = [...this.standing.entries()];
     this.standing.clear();
-    await Promise.all(standing.map((campaign) => campaign.end()));
+    await Promise.all(standing.map(([name, campaign]) => this.endWhenIdle(name, campaign)));
+  }
+
+  /** Shutdown (`LockService`) waits for the run up to `shutdownTimeout`, not this hook. */
+  private async endWhenIdle(name: string, campaign: StandingCampaign): Promise<void> {
+    await campaign.stop();
+    if (!this.running.has(name)) return campaign.resign();
+    this.logger.log(`"${name}": leader-only work still runs; resigning once it ends`);
+    this.afterLastRun.set(name, () => void campaign.resign());
   }
 
   /** The elections this process leads now. */

@@ -9,8 +9,8 @@ const LONGEST_PAUSE_MS = 30_000;
 
 /**
  * Campaigns for one election for as long as the application runs: again after every loss, and
- * after a pause when etcd cannot be reached. `end()` stops it and resigns, so the next replica
- * leads at once. This is what `@OnlyLeader` relies on.
+ * after a pause when etcd cannot be reached. `stop()` ends the campaigning and `resign()` the
+ * leadership, so the next replica leads at once. This is what `@OnlyLeader` relies on.
  */
 export class StandingCampaign {
   private readonly stopped = new AbortController();
@@ -25,9 +25,13 @@ export class StandingCampaign {
     this.done = this.run();
   }
 
-  async end(): Promise<void> {
+  /** Stops campaigning; a leadership held now is kept until `resign()`. */
+  async stop(): Promise<void> {
     this.stopped.abort();
     await this.done;
+  }
+
+  async resign(): Promise<void> {
     await this.leadership?.resign();
   }
 

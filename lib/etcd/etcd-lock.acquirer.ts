@@ -50,9 +50,10 @@ export class LockAcquirer {
   }
 
   /**
-   * Once the sessions are closed their keys went with their leases: later removals are
-   * skipped, since a call after the clients close would open a connection that keeps the
-   * process alive. Waits for those already running, and drops the watch stream.
+   * Called before the sessions close: their keys go with their leases (revoked, or left to run
+   * out under work that still runs), so later removals are skipped. A removal racing the
+   * close would reach the clients as they close and open a connection that keeps the process
+   * alive. Waits for those already running, and drops the watch stream.
    */
   async close(): Promise<void> {
     this.closed = true;
@@ -60,11 +61,15 @@ export class LockAcquirer {
     this.anchor.close();
   }
 
-  /** Guarded delete of our own key; if etcd stays unreachable, drop the lease so it cannot linger. */
+  /**
+   * Guarded delete of our own key; if etcd stays unreachable, drop the lease so it cannot linger.
+   * After close the key went with its lease, or is left to run out under work that still ran.
+   */
   private readonly removeKey = async (
     entry: EtcdEntry,
     timing: ResolvedTimingOptions,
   ): Promise<void> => {
+    if (this.closed) return;
     try {
       await withTransientRetry(entry.slots[0]!.ownKey, timing, () => entry.remove());
     } catch (error) {

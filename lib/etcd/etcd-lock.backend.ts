@@ -10,6 +10,7 @@ import type {
   StoredEntry,
 } from '../lock/lock-backend.interface.js';
 import { LockAcquirer } from './etcd-lock.acquirer.js';
+import type { EtcdLock } from './etcd-lock.js';
 import { describeEtcdFailure, UNKNOWN_HOST } from './etcd-failure.diagnosis.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { HeldKeyWatch } from './held-key.watch.js';
@@ -103,10 +104,10 @@ export class EtcdLockBackend implements LockBackend {
     return this.pool.diagnostics();
   }
 
-  async close(reason: string): Promise<void> {
-    await this.acquirer.settle();
-    await this.pool.closeAll(reason);
+  async close(reason: string, running: readonly HeldLock[] = []): Promise<void> {
     await this.acquirer.close();
+    const abandon = new Set(running.map((lock) => (lock as EtcdLock).session));
+    await this.pool.closeAll(reason, abandon);
     this.heldKeys.close();
     this.deletes.close();
     this.members.close(this.ownsClients);

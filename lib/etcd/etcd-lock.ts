@@ -4,6 +4,7 @@ import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface
 import type { AcquireRequest } from '../lock/lock-backend.interface.js';
 import type { EtcdEntry } from './etcd-entry.js';
 import type { HeldKeyWatch } from './held-key.watch.js';
+import type { LockSession } from './lock-session.js';
 
 /** What every lock of one backend shares. */
 export interface EtcdLockContext {
@@ -35,6 +36,11 @@ export class EtcdLock extends HeldLockBase {
     this.fencingToken = entry.fencingToken;
     entry.session.hold(this);
     context.heldKeys.add(this);
+  }
+
+  /** The lease this lock is on. @internal */
+  get session(): LockSession {
+    return this.entry.session;
   }
 
   /** Our key in each name's queue; derived, not stored, to keep held locks small. */

@@ -80,6 +80,15 @@ export class LockSession {
     if (this.end(new Error(reason, { cause }))) void this.revoke();
   }
 
+  /**
+   * Shutdown with work still running under the lease: stop renewing and tell the holders, but
+   * do not revoke. The keys stay until the lease runs out, so nobody else gets in beside work
+   * that is still running here (the process usually exits long before).
+   */
+  abandon(reason: string): void {
+    this.end(new Error(`${reason}: work still ran, so the lease is left to run out`));
+  }
+
   /** Graceful end: revoking deletes every key on the lease, so waiters elsewhere move on at once. */
   async close(reason: string): Promise<void> {
     this.end(new Error(reason));

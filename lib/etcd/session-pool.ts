@@ -49,19 +49,15 @@ export class SessionPool {
       .map((s) => ({ ttl: s.ttl, leaseId: s.leaseId, remainingMs: Math.round(s.remainingMs) }));
   }
 
-  async closeAll(reason: string): Promise<void> {
+  /** Revokes every session's lease, except those in `abandon`, which are left to run out. */
+  async closeAll(reason: string, abandon: ReadonlySet<LockSession>): Promise<void> {
     this.closing = true;
     this.open.clear();
     const sessions = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.all(
-      sessions.map((s) =>
-        s.then(
-          (x) => x.close(reason),
-          () => undefined,
-        ),
-      ),
-    );
+    const end = (session: LockSession) =>
+      abandon.has(session) ? session.abandon(reason) : session.close(reason);
+    await Promise.all(sessions.map((s) => s.then(end, () => undefined)));
   }
 
   private forget(ttl: number, entry: Promise<LockSession>): void {

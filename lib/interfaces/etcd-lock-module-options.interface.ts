@@ -39,7 +39,8 @@ export interface LockModuleSettings extends LockTimingOptions {
   prefix?: string;
   /**
    * On shutdown (`app.close()`, or SIGTERM with `enableShutdownHooks()`), how long to let
-   * methods that hold a lock finish before the leases are revoked, in milliseconds.
+   * methods that hold a lock (and `@OnlyLeader` runs) finish before the leases are revoked, in
+   * milliseconds. A lease under a method still running then is left to run out, not revoked.
    * @default 10000
    */
   shutdownTimeout?: number;

@@ -79,7 +79,10 @@ export interface AcquireRequest {
  * 5. **Giving up leaves nothing.** A waiter that times out or is aborted removes its entry.
  * 6. **Loss is told.** A holder whose entry goes away without `release()` (lease expiry,
  *    `close`) has its `signal` aborted with `LockLostError` and its observer told.
- * 7. **Close loses every lock** this backend handed out, and frees its resources.
+ * 7. **Close loses every lock** this backend handed out, and frees its resources. A lock whose
+ *    work still runs (`running`) is told it is lost too, but its entry stays until the store
+ *    would let it go on its own (the lease runs out; in memory: its release), so no one else
+ *    gets in while that work runs.
  * 8. **Shapes agree.** An entry whose permits differ from an entry in the same queue is
  *    refused with `PermitsMismatchError` and leaves nothing.
  */
@@ -101,6 +104,9 @@ export interface LockBackend {
    */
   forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]>;
   sessions(): SessionDiagnostics[];
-  /** Lets every lock go at once (revoking leases) and frees resources. */
-  close(reason: string): Promise<void>;
+  /**
+   * Lets every lock go at once (revoking leases) and frees resources; the locks in `running`
+   * keep their entries until their lease runs out (see 7 above).
+   */
+  close(reason: string, running?: readonly HeldLock[]): Promise<void>;
 }

@@ -51,7 +51,7 @@ export class InMemoryLockBackend implements LockBackend {
       watchEntries: (scope) => this.watchEntries(scope),
       forceRemove: (entries, reason) => this.forceRemove(entries, reason),
       sessions: () => this.sessions(),
-      close: async (reason) => void this.loseWhere((e) => e.owner === owner, reason),
+      close: async (reason, running) => void this.closeAs(owner, reason, running),
     };
   }
 
@@ -120,8 +120,15 @@ export class InMemoryLockBackend implements LockBackend {
     return [];
   }
 
-  async close(reason: string): Promise<void> {
-    this.loseWhere((e) => e.owner === this, reason);
+  async close(reason: string, running?: readonly HeldLock[]): Promise<void> {
+    this.closeAs(this, reason, running);
+  }
+
+  /** Like a lease left to run out: a running lock is told, and its entry stays until released. */
+  private closeAs(owner: object, reason: string, running: readonly HeldLock[] = []): void {
+    const keep = new Set(running);
+    for (const { lock } of this.entries) if (lock && keep.has(lock)) lock.keepEntryUntilRelease();
+    this.loseWhere((e) => e.owner === owner, reason);
   }
 
   private loseWhere(match: (entry: Entry) => boolean, reason: string): number {

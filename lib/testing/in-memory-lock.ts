@@ -34,9 +34,16 @@ export class InMemoryLock extends HeldLockBase {
     throw new FencedWriteUnsupportedError(this.key);
   }
 
+  private keepEntry = false;
+
+  /** At close with work still running: the loss leaves the entry, as a lease left to run out. */
+  keepEntryUntilRelease(): void {
+    this.keepEntry = true;
+  }
+
   /** What a lease expiry does: the entry is gone before the holder hears of it. */
   protected override onLost(): void {
-    this.entry.remove();
+    if (!this.keepEntry) this.entry.remove();
   }
 
   protected async removeEntry(): Promise<void> {

@@ -22,14 +22,20 @@ class ReportsJob {
   async tick(): Promise<LeaderSection | undefined> {
     const enter = now();
     const term = String(this.locks.current('reports')!.fencingToken);
-    await sleep(15); // the work takes a while, so a second leader would overlap
+    await sleep(WORK_MS); // the work takes a while, so a second leader would overlap
     return { enter, exit: now(), term, pid: process.pid };
   }
 }
 
+/** How long one run works, and how often a run starts (`WORK_MS`, `PERIOD_MS`). */
+const WORK_MS = Number(process.env.WORK_MS ?? 15);
+const PERIOD_MS = Number(process.env.PERIOD_MS ?? 25);
+
 /**
- * A replica whose timer calls an `@OnlyLeader` job every 25 ms, as `@Cron` would. Prints one
- * JSON line per run as it ends (so the runs of a killed replica are kept), and stops on `stop`.
+ * A replica whose timer calls an `@OnlyLeader` job every `PERIOD_MS`, as `@Cron` would: a run
+ * longer than the period overlaps the next one on the same replica. Prints one JSON line per
+ * run as it ends (so the runs of a killed replica are kept). On `stop` it starts no more runs
+ * and closes the app while runs are still going, as a rolling deploy's SIGTERM would.
  */
 async function main(): Promise<void> {
   const { ETCD_HOSTS, LOCK_PREFIX, TTL } = process.env;
@@ -47,14 +53,21 @@ async function main(): Promise<void> {
   const stop = new AbortController();
   const input = createInterface({ input: process.stdin });
   input.once('line', () => stop.abort());
+  const going = new Set<Promise<void>>();
   while (!stop.signal.aborted) {
-    const section = await job.tick().catch((error: Error) => ({ error: error.name }));
-    if (section) print(section);
-    await sleep(25);
+    const run = job
+      .tick()
+      .then((section) => void (section && print(section)))
+      .catch((error: Error) => void print({ error: error.name }))
+      .finally(() => going.delete(run));
+    going.add(run);
+    if (WORK_MS <= PERIOD_MS) await run; // one at a time, as before
+    await sleep(PERIOD_MS);
   }
   input.close();
   process.stdin.destroy();
   await app.close();
+  await Promise.all(going);
   print({ stopped: true });
 }
 

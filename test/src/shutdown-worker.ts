@@ -34,13 +34,13 @@ class DrainJob {
  * stops them (acquisitions are in flight) and closes the app at once; the process should exit.
  */
 async function main(): Promise<void> {
-  const { ETCD_HOSTS, LOCK_PREFIX, SHUTDOWN_TIMEOUT } = process.env;
+  const { ETCD_HOSTS, LOCK_PREFIX, SHUTDOWN_TIMEOUT, TTL } = process.env;
   @Module({
     imports: [
       EtcdLockModule.forRoot({
         hosts: ETCD_HOSTS,
         prefix: LOCK_PREFIX,
-        ttl: 30,
+        ttl: Number(TTL ?? 30),
         shutdownTimeout: Number(SHUTDOWN_TIMEOUT),
       }),
     ],
