@@ -9,6 +9,7 @@ import {
 import { Etcd3, type IOptions, isRecoverableError } from 'etcd3';
 import type { ResolvedConnection } from '../interfaces/etcd-lock-module-options.interface.js';
 import { EtcdMembers } from './etcd-members.js';
+import { requireLeaderOnStreams } from './require-leader.js';
 
 /**
  * gRPC pings on the exported client's connections, so one whose member froze is closed within
@@ -44,11 +45,13 @@ export function createEtcdMembers(connection: ResolvedConnection): EtcdMembers {
   return new EtcdMembers(
     connection.hosts.map((host) => ({
       host,
-      client: new Etcd3({
-        ...clientOptions(connection),
-        hosts: [host],
-        faultHandling: { global: noop, host: () => noop },
-      }),
+      client: requireLeaderOnStreams(
+        new Etcd3({
+          ...clientOptions(connection),
+          hosts: [host],
+          faultHandling: { global: noop, host: () => noop },
+        }),
+      ),
     })),
   );
 }
@@ -60,7 +63,7 @@ export function createEtcdMembers(connection: ResolvedConnection): EtcdMembers {
  */
 export function createEtcdClient(connection: ResolvedConnection): Etcd3 {
   const { hosts } = connection;
-  return new Etcd3({
+  const client = new Etcd3({
     ...clientOptions(connection),
     hosts,
     grpcOptions: CHANNEL_OPTIONS,
@@ -79,4 +82,6 @@ export function createEtcdClient(connection: ResolvedConnection): Etcd3 {
         }),
     },
   });
+  // Users' watches on it, too, move off a member that lost its leader (etcd3 then reconnects).
+  return requireLeaderOnStreams(client);
 }

@@ -97,7 +97,7 @@ export class EtcdMembers {
     if (this.members[this.preferred] === state) {
       this.preferred = (this.preferred + 1) % this.members.length;
     }
-    if (error instanceof GRPCDeadlineExceededError) this.check(state);
+    if (error instanceof GRPCDeadlineExceededError || lostItsLeader(error)) this.check(state);
     else if (!answeredByServer(error)) this.silence(state, error);
   }
 
@@ -111,11 +111,22 @@ export class EtcdMembers {
     this.heartbeat.unref();
   }
 
+  /**
+   * A member that does not answer is silent; so is one that answers but has no leader (cut off
+   * from its peers while clients still reach it): it cannot see new writes, so a watch on it
+   * would wait for the whole cut. During an election every member says so for a moment.
+   */
   private check(state: MemberState): void {
     if (state.checking) return;
     state.checking = true;
     state.client.maintenance
       .status()
+      .then((status) => {
+        const errors = status.errors ?? [];
+        if (status.leader !== '0' && errors.length === 0) return;
+        const why = errors.join('; ') || 'no leader';
+        this.silence(state, new Error(`etcd member ${state.host} cannot serve: ${why}`));
+      })
       .catch((error: unknown) => isTransientEtcdError(error) && this.silence(state, error))
       .finally(() => (state.checking = false));
   }
@@ -141,6 +152,11 @@ export class EtcdMembers {
   private state(member: EtcdMember): MemberState {
     return this.members.find((m) => m.client === member.client)!;
   }
+}
+
+/** Refused by a member without a leader (a `hasleader` stream, or a cut-off member). */
+function lostItsLeader(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('no leader');
 }
 
 /** "etcdserver: no leader" and the like: the member is alive, the cluster is not ready. */

@@ -117,7 +117,10 @@ export class PrefixDeletes {
     );
     // etcd cancelled it (the revision was compacted away, or a permission): deletes were missed.
     watcher.once('error', () => this.restart(watcher, RETRY_AFTER_MS, true));
-    watcher.once('disconnected', () => this.restart(watcher, answered ? 0 : RETRY_AFTER_MS));
+    watcher.once('disconnected', (error: unknown) => {
+      this.members.failed(member, error); // "no leader" (`hasleader`): its status says more
+      this.restart(watcher, answered ? 0 : RETRY_AFTER_MS);
+    });
     const silenced = this.members.silenced(member);
     const onSilenced = () => this.restart(watcher, 0);
     silenced.addEventListener('abort', onSilenced, { once: true });

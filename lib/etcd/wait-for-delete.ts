@@ -34,6 +34,8 @@ export async function waitForDelete(
     if (!previous || previous.create_revision === createRevision) settle();
   });
   watcher.once('error', (error) => settle(error));
+  // The stream ended (its member lost its leader, `hasleader`): events may be missed, read again.
+  watcher.once('disconnected', (error: unknown) => (members.failed(member, error), settle()));
   try {
     // A frozen member never confirms the watch: the heartbeat's verdict must end this wait too.
     const settled = await Promise.race([ready.then(() => false), gone.then(() => true)]);

@@ -49,6 +49,8 @@ export async function waitForPermit(
     if (ahead.size < permits) settle(true);
   });
   watcher.once('error', (error) => settle(false, error));
+  // The stream ended (its member lost its leader, `hasleader`): events may be missed, read again.
+  watcher.once('disconnected', (error: unknown) => (members.failed(member, error), settle(false)));
   try {
     // A frozen member never confirms the watch: the heartbeat's verdict must end this wait too.
     const confirmed = await Promise.race([ready, turn]);

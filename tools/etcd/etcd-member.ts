@@ -13,6 +13,8 @@ export interface EtcdMemberConfig {
   extraArgs?: string[];
   /** The address it listens on. @default '127.0.0.1' */
   host?: string;
+  /** The address its peers reach it on, if not `host` (a peer link of its own). */
+  peerHost?: string;
   /** A network namespace to run it in (`ip netns exec`), for partition tests. */
   netns?: string;
 }
@@ -40,7 +42,7 @@ export class EtcdMember {
   }
 
   get peerUrl(): string {
-    return `http://${this.host}:${this.config.peerPort}`;
+    return `http://${this.config.peerHost ?? this.host}:${this.config.peerPort}`;
   }
 
   get pid(): number {

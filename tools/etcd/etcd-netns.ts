@@ -9,7 +9,10 @@ import { freePort } from './free-port.js';
 
 /** A 3-member cluster whose third member runs in its own network namespace, behind a veth. */
 export interface PartitionableCluster extends EtcdCluster {
-  /** The member in the namespace: `cut()` isolates it from the client and its peers. */
+  /**
+   * The member in the namespace: `cut()` isolates it from its peers, and from clients too
+   * unless it has a peer link of its own.
+   */
   readonly isolated: EtcdMember;
   /** Takes the link down: packets are dropped, nothing is refused (a silent partition). */
   cut(): void;
@@ -30,23 +33,36 @@ export function canPartition(): boolean {
   }
 }
 
+/** One veth pair into `ns`: a /30 of our own, reachable from nowhere else. */
+function vethInto(ns: string, name: string, net: string) {
+  const [outer, inner] = [`${name}o`, `${name}i`];
+  const [hostIp, nsIp] = [`${net}.1`, `${net}.2`];
+  ip('link', 'add', outer, 'type', 'veth', 'peer', 'name', inner);
+  ip('link', 'set', inner, 'netns', ns);
+  ip('addr', 'add', `${hostIp}/30`, 'dev', outer);
+  ip('link', 'set', outer, 'up');
+  ip('netns', 'exec', ns, 'ip', 'addr', 'add', `${nsIp}/30`, 'dev', inner);
+  ip('netns', 'exec', ns, 'ip', 'link', 'set', inner, 'up');
+  const link = (state: 'up' | 'down') => ip('netns', 'exec', ns, 'ip', 'link', 'set', inner, state);
+  return { outer, hostIp, nsIp, link };
+}
+
 /**
- * Members m0 and m1 listen on the host end of a veth pair, m2 in a namespace on the other end;
- * the addresses are a /30 of our own on that link, reachable from nowhere else.
+ * Members m0 and m1 listen on the host end of a veth pair, m2 in a namespace on the other end.
+ * With `peerLink`, m2's peer traffic has a second veth pair of its own: `cut()` then takes only
+ * that one down, so m2 is cut off from its peers while clients still reach it (an asymmetric
+ * partition); otherwise `cut()` takes its one link down.
  */
 export async function startPartitionableCluster(
   extraArgs: string[] = [],
+  { peerLink = false }: { peerLink?: boolean } = {},
 ): Promise<PartitionableCluster> {
   const id = randomInt(1, 250);
   const ns = `nel-${process.pid}-${id}`;
-  const [outer, inner] = [`nelo${id}`, `neli${id}`];
-  const [hostIp, nsIp] = [`10.213.${id}.1`, `10.213.${id}.2`];
   ip('netns', 'add', ns);
+  const links: string[] = [];
   const teardown = () => {
-    for (const args of [
-      ['link', 'del', outer],
-      ['netns', 'del', ns],
-    ]) {
+    for (const args of [...links.map((l) => ['link', 'del', l]), ['netns', 'del', ns]]) {
       try {
         ip(...args);
       } catch {
@@ -54,26 +70,26 @@ export async function startPartitionableCluster(
       }
     }
   };
-  ip('link', 'add', outer, 'type', 'veth', 'peer', 'name', inner);
-  ip('link', 'set', inner, 'netns', ns);
-  ip('addr', 'add', `${hostIp}/30`, 'dev', outer);
-  ip('link', 'set', outer, 'up');
-  ip('netns', 'exec', ns, 'ip', 'addr', 'add', `${nsIp}/30`, 'dev', inner);
-  ip('netns', 'exec', ns, 'ip', 'link', 'set', inner, 'up');
+  const client = vethInto(ns, `nel${id}`, `10.213.${id}`);
+  links.push(client.outer);
+  const peer = peerLink ? vethInto(ns, `nep${id}`, `10.214.${id}`) : client;
+  if (peerLink) links.push(peer.outer);
   ip('netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
 
   const root = mkdtempSync(join(tmpdir(), 'nestjs-etcd-lock-netns-'));
-  const hosts = [hostIp, hostIp, nsIp];
+  const hosts = [client.hostIp, client.hostIp, client.nsIp];
+  const peerHosts = [peer.hostIp, peer.hostIp, peer.nsIp];
   const ports = [];
   for (let i = 0; i < 3; i++) {
     ports.push({ client: await freePort(), peer: await freePort(), metrics: await freePort() });
   }
-  const initialCluster = ports.map((p, i) => `m${i}=http://${hosts[i]}:${p.peer}`).join(',');
+  const initialCluster = ports.map((p, i) => `m${i}=http://${peerHosts[i]}:${p.peer}`).join(',');
   const members = ports.map(
     (p, i) =>
       new EtcdMember({
         name: `m${i}`,
         host: hosts[i],
+        peerHost: peerHosts[i],
         netns: i === 2 ? ns : undefined,
         clientPort: p.client,
         peerPort: p.peer,
@@ -84,6 +100,10 @@ export async function startPartitionableCluster(
       }),
   );
   const cluster = await launchCluster(members, root, teardown);
-  const link = (state: 'up' | 'down') => ip('netns', 'exec', ns, 'ip', 'link', 'set', inner, state);
-  return { ...cluster, isolated: members[2]!, cut: () => link('down'), heal: () => link('up') };
+  return {
+    ...cluster,
+    isolated: members[2]!,
+    cut: () => peer.link('down'),
+    heal: () => peer.link('up'),
+  };
 }
