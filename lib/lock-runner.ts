@@ -15,6 +15,7 @@ import { ReentrantLock } from './lock/reentrant-lock.js';
 import { covers, joinLockNames } from './lock/lock-shape.js';
 import { selfDeadlockOf } from './context/self-deadlock.check.js';
 import { leftOverMessage, withSelfHeldHint } from './lock-runner.messages.js';
+import { NestedTurns } from './lock/nested-turns.js';
 import { RunningWork } from './lock/running-work.js';
 import { ShutdownSignal } from './lock/shutdown.js';
 import { type LockCall, withDefaults } from './options/lock-call.parser.js';
@@ -26,6 +27,7 @@ type BodyOrLoss<T> = { value: T } | { lost: LockLostError };
 export class LockRunner {
   private readonly shutdown = new AbortController();
   private readonly work = new RunningWork();
+  private readonly nested = new NestedTurns();
 
   constructor(
     private readonly backend: LockBackend,
@@ -107,7 +109,10 @@ export class LockRunner {
    * deleting its key is best effort and happens in the background.
    */
   async run<T>(lock: Lock, fn: (lock: Lock) => T | Promise<T>, holdAtLeast: number): Promise<T> {
-    if (lock.reentrant) return fn(lock);
+    if (lock instanceof ReentrantLock) {
+      // Its own context entry, so calls it makes are its children, not its siblings.
+      return this.nested.run(lock.outer, () => this.context.run(lock, () => fn(lock)));
+    }
     const held = lock as HeldLock;
     this.work.start(held);
     let outcome: BodyOrLoss<T>;

@@ -101,6 +101,24 @@ describe.each(BACKENDS)('lock shapes on the %s backend', (kind) => {
       });
     });
 
+    it('runs parallel reentrant calls under one held lock one at a time, in call order', async () => {
+      const log: string[] = [];
+      let inside = 0;
+      let most = 0;
+      const adjust = (sku: string) =>
+        a.withLock('inventory', async () => {
+          most = Math.max(most, ++inside);
+          log.push(`${sku} start`);
+          // A nested call from a reentrant body waits for no sibling of its own: no deadlock.
+          await a.withLock('inventory', () => Promise.resolve());
+          log.push(`${sku} end`);
+          inside--;
+        });
+      await a.withLock('inventory', () => Promise.all([adjust('a'), adjust('b'), adjust('c')]));
+      expect(most).toBe(1);
+      expect(log).toEqual(['a start', 'a end', 'b start', 'b end', 'c start', 'c end']);
+    });
+
     it('refuses at once to wait for names of which its own context holds only some', async () => {
       await a.withLock('partial:x', async () => {
         await expect(a.acquire(['partial:x', 'partial:y'])).rejects.toBeInstanceOf(

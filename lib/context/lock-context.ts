@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Lock } from '../interfaces/lock.interface.js';
+import { ReentrantLock } from '../lock/reentrant-lock.js';
 
 /** Locks held by the current async context, for reentrancy and `LockService.current()`. */
 export class LockContext {
@@ -28,7 +29,9 @@ export class LockContext {
    */
   current(key?: string): Lock | undefined {
     const locks = this.storage.getStore();
-    return key === undefined ? [...(locks?.values() ?? [])].at(-1) : locks?.get(key);
+    const lock = key === undefined ? [...(locks?.values() ?? [])].at(-1) : locks?.get(key);
+    // A reentrant call's body runs under the lock actually held, and says so.
+    return lock instanceof ReentrantLock ? lock.root : lock;
   }
 
   /** Runs `fn` with `lock` registered under each of its names. */

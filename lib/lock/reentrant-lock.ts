@@ -6,7 +6,13 @@ import type { LockMode } from '../interfaces/lock-options.interface.js';
 export class ReentrantLock implements Lock {
   readonly reentrant = true;
 
-  constructor(private readonly outer: Lock) {}
+  /** `outer`: the lock of the body that made this call, itself maybe a reentrant one. */
+  constructor(readonly outer: Lock) {}
+
+  /** The lock actually held: the outermost acquisition, not a reentrant one. */
+  get root(): Lock {
+    return this.outer instanceof ReentrantLock ? this.outer.root : this.outer;
+  }
 
   get key(): string {
     return this.outer.key;
