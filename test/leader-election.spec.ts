@@ -50,6 +50,18 @@ describe.each(BACKENDS)('leader election (%s backend)', (kind) => {
     await expect(a!.leader('reports')).resolves.toBeUndefined();
   });
 
+  it('answers a second campaign by the leader at once, with the same term and the new proposal', async () => {
+    const first = await a!.campaign('twice', { value: 'first' });
+    const again = await a!.campaign('twice', { value: 'second' });
+    expect(again.term).toBe(first.term);
+    expect(again.isLeader).toBe(true);
+    await expect(b!.leader('twice')).resolves.toEqual({ value: 'second', term: first.term });
+    const plain = await a!.campaign('twice'); // no value given: the proposal stays
+    expect(plain.value).toBe('second');
+    await again.resign();
+    await expect(b!.leader('twice')).resolves.toBeUndefined();
+  });
+
   it('observe() emits the leader, a new proposal, the next leader, and nobody', async () => {
     const seen = a!.observe('feed').pipe(take(4), toArray());
     const collected = firstValueFrom(seen);

@@ -49,6 +49,14 @@ export class LeaderService implements OnModuleDestroy {
    */
   async campaign(name: string, options?: CampaignOptions): Promise<Leadership> {
     const parsed = parseLockCall(options, 'campaign');
+    const leading = this.leadingNow.get(assertLockKey(name, 'election name'));
+    if (leading?.isLeader) {
+      // Already the leader (Go's Campaign does the same): the same term, the new proposal.
+      if (parsed.value !== undefined && parsed.value !== leading.value) {
+        await leading.proclaim(parsed.value);
+      }
+      return leading;
+    }
     const value = parsed.value ?? PROCESS_OWNER;
     const timing = { waitTimeout: Infinity, ...parsed.timing };
     const call = { ...parsed, timing, value };
