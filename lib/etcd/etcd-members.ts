@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { type Etcd3, GRPCDeadlineExceededError } from 'etcd3';
 import { recordFailedHost } from './etcd-failure.diagnosis.js';
+import { MemberLatency } from './member-latency.js';
 import { isTransientEtcdError } from './transient-retry.js';
 
 /** One etcd endpoint and a client that talks to it alone. */
@@ -33,6 +34,7 @@ export class EtcdMembers {
   private readonly members: MemberState[];
   private preferred = 0;
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly latency = new MemberLatency();
 
   constructor(members: readonly EtcdMember[]) {
     if (members.length === 0) throw new Error('no etcd members');
@@ -102,12 +104,20 @@ export class EtcdMembers {
   }
 
   /**
-   * Checks the current member's status every `intervalMs`. A watch stream gives no sign when
-   * its member freezes, so without this a waiter could wait for an event that never comes.
+   * Checks the current member's status every `intervalMs`, and one other member's in turn. A
+   * watch stream gives no sign when its member freezes, so without this a waiter could wait for
+   * an event that never comes; the others' answer times tell when the current one turned slow.
    */
   startHeartbeat(intervalMs: number): void {
     if (this.members.length === 1 || this.heartbeat) return;
-    this.heartbeat = setInterval(() => this.check(this.state(this.current())), intervalMs);
+    let probe = 0;
+    this.heartbeat = setInterval(() => {
+      const current = this.state(this.current());
+      this.check(current);
+      // One other member per beat, in turn: what "slow" is compared with.
+      probe = (probe + 1) % this.members.length;
+      if (this.members[probe] !== current) this.check(this.members[probe]!);
+    }, intervalMs);
     this.heartbeat.unref();
   }
 
@@ -119,21 +129,37 @@ export class EtcdMembers {
   private check(state: MemberState): void {
     if (state.checking) return;
     state.checking = true;
+    const sentAt = performance.now();
     state.client.maintenance
       .status()
       .then((status) => {
+        this.latency.record(state.host, performance.now() - sentAt);
         const errors = status.errors ?? [];
-        if (status.leader !== '0' && errors.length === 0) return;
-        const why = errors.join('; ') || 'no leader';
-        this.silence(state, new Error(`etcd member ${state.host} cannot serve: ${why}`));
+        const why =
+          status.leader === '0' || errors.length > 0
+            ? `cannot serve: ${errors.join('; ') || 'no leader'}`
+            : this.slowerThanOthers(state);
+        if (why) this.silence(state, new Error(`etcd member ${state.host} ${why}`));
       })
       .catch((error: unknown) => isTransientEtcdError(error) && this.silence(state, error))
       .finally(() => (state.checking = false));
   }
 
+  /** Only the member in use is left for being slow: the others are only compared with it. */
+  private slowerThanOthers(state: MemberState): string | undefined {
+    if (this.members[this.preferred] !== state) return undefined;
+    const now = performance.now();
+    const others = this.members.filter((m) => m !== state && m.badUntil <= now);
+    return this.latency.muchSlower(
+      state.host,
+      others.map((m) => m.host),
+    );
+  }
+
   /** The member does not answer: skip it for a while, and move whatever waits on it. */
   private silence(state: MemberState, error: unknown): void {
     state.badUntil = performance.now() + BAD_FOR_MS;
+    this.latency.forget(state.host); // judged afresh when it is used again
     const silenced = state.silenced;
     state.silenced = silencer();
     silenced.abort(error);

@@ -16,9 +16,11 @@ interface Link {
  * - `cutAll()`: breaks every connection, so the client retries on a fresh one.
  * - `dropHeldClients()`: the client side of held links breaks (its request failed, as far as
  *   the client knows) while the request still waits to be delivered late.
+ * - `delayMs`: every chunk waits this long in each direction (a slow member or link), in order.
  */
 export class LossyProxy {
   dropReplies = false;
+  delayMs = 0;
   private readonly links = new Set<Link>();
   private server: Server | undefined;
 
@@ -29,10 +31,13 @@ export class LossyProxy {
     this.server = createServer((client) => {
       const link: Link = { client, server: connect(Number(port), host), held: undefined };
       this.links.add(link);
-      client.on('data', (chunk) => (link.held ? link.held.push(chunk) : link.server.write(chunk)));
-      link.server.on('data', (chunk) => {
+      const toServer = (chunk: Buffer) =>
+        link.held ? link.held.push(chunk) : link.server.write(chunk);
+      const toClient = (chunk: Buffer) => {
         if (!this.dropReplies && !client.destroyed) client.write(chunk);
-      });
+      };
+      client.on('data', (chunk) => this.after(() => toServer(chunk)));
+      link.server.on('data', (chunk) => this.after(() => toClient(chunk)));
       client.on('error', () => undefined);
       link.server.on('error', () => client.destroy());
       // A held link keeps its etcd side open after the client leaves, to deliver late.
@@ -42,6 +47,12 @@ export class LossyProxy {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
     return `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
+
+  /** Now, or after `delayMs`: timers of one delay fire in the order they were set. */
+  private after(forward: () => void): void {
+    if (this.delayMs > 0) setTimeout(forward, this.delayMs);
+    else forward();
   }
 
   holdExisting(): void {
