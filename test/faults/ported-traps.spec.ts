@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeaderService, type Lock, LockService } from '../../lib/index.js';
+import { LeaderService, type Lock, LockService, LockTimeoutError } from '../../lib/index.js';
 import type { LeaderSection } from '../src/leader-worker.js';
 import { type CriticalSection, now } from '../src/critical-section.recorder.js';
 import { findOverlaps } from '../support/checkers.js';
@@ -64,7 +64,7 @@ describe('traps other clients fell into', () => {
       );
       await expect.poll(() => queue(name)).toHaveLength(3);
       leave.abort(); // it leaves the line: gives up, or its replica shuts down
-      await expect(second).rejects.toThrow();
+      await expect(second).rejects.toBeInstanceOf(LockTimeoutError);
       await expect.poll(() => queue(name)).toHaveLength(2);
       sections.push(
         await section(
