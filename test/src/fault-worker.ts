@@ -13,6 +13,7 @@ import {
   LockService,
   WithLock,
 } from '../../lib/index.js';
+import { now } from './critical-section.recorder.js';
 
 /** Holds a lock for `ms` milliseconds of timer-driven work under `@WithLock`. */
 @Injectable()
@@ -34,7 +35,8 @@ type Command =
   | { op: 'campaign'; name: string; value: string }
   | { op: 'leaderStatus' }
   | { op: 'leaderFencedWrite'; key: string; value: string }
-  | { op: 'close' };
+  | { op: 'close' }
+  | { op: 'watchLoss' };
 
 /**
  * A process that a fault test drives line by line over stdin/stdout (JSON), so the test can
@@ -63,6 +65,14 @@ async function main(): Promise<void> {
         const { key, permits } = command;
         lock = await locks.acquire(key, { waitTimeout: Infinity, permits });
         reply({ token: String(lock.fencingToken), etcdKey: lock.etcdKey });
+      } else if (command.op === 'watchLoss') {
+        // From now on the loss of the held lock is printed when it happens, on the shared
+        // monotonic clock, so a test can order it against what other processes saw.
+        const held = lock!;
+        held.signal.addEventListener('abort', () =>
+          reply({ lostAt: now(), reason: (held.signal.reason as Error).message }),
+        );
+        reply({ watching: true });
       } else if (command.op === 'status') {
         const reason = lock?.signal.reason as Error | undefined;
         reply({ aborted: lock?.signal.aborted, reason: reason?.name, held: lock?.held });

@@ -15,8 +15,12 @@ export class JsonLineWorker {
   static async start(
     env: Record<string, string>,
     script = 'fault-worker',
+    /** A network namespace to run it in (`ip netns exec` execs node in place: same pid). */
+    netns?: string,
   ): Promise<JsonLineWorker> {
-    const child = spawn(process.execPath, [`build/test/src/${script}.js`], {
+    const node = [process.execPath, `build/test/src/${script}.js`];
+    const command = netns ? ['ip', 'netns', 'exec', netns, ...node] : node;
+    const child = spawn(command[0]!, command.slice(1), {
       env: { ...process.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -107,3 +107,41 @@ export async function startPartitionableCluster(
     heal: () => peer.link('up'),
   };
 }
+
+/** A network namespace joined to this one by a veth pair, for a client process of its own. */
+export interface ClientNamespace {
+  readonly ns: string;
+  /** This side's address on the link: a server listening here is reached from both sides. */
+  readonly hostIp: string;
+  /** Takes the link down: the namespace reaches nothing, and nothing is refused. */
+  cut(): void;
+  heal(): void;
+  remove(): void;
+}
+
+export function startClientNamespace(): ClientNamespace {
+  const id = randomInt(1, 250);
+  const ns = `nec-${process.pid}-${id}`;
+  ip('netns', 'add', ns);
+  const link = vethInto(ns, `nec${id}`, `10.215.${id}`);
+  ip('netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
+  const remove = () => {
+    for (const args of [
+      ['link', 'del', link.outer],
+      ['netns', 'del', ns],
+    ]) {
+      try {
+        ip(...args);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  return {
+    ns,
+    hostIp: link.hostIp,
+    cut: () => link.link('down'),
+    heal: () => link.link('up'),
+    remove,
+  };
+}
