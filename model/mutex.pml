@@ -13,6 +13,7 @@
  *   SHARED_KEY    seeded bug: two acquisitions of one process share one key name
  *   KEY_DELETES   a key deleted while its lease lives (an operator, or a revoke the client has
  *                 not heard of yet), e.g. a waiter's key while it waits
+ *   SETTLE_ABSENT seeded bug: a given-up enqueue that a read did not find is taken as settled
  *   SKIP_CONFIRM  seeded bug (the code before the fix): a waiter whose predecessor was the head
  *                 holds when that one goes, without the read that confirms its own key
  *   NO_FAULTS     no lost replies, no expiry: for the FIFO and progress checks
@@ -177,6 +178,7 @@ hold:
 lost_reply:
   if
   :: retries < 1 -> retries++; goto enqueue  /* idempotent: finds its own key */
+  :: retries == 0 -> goto settle             /* the caller stops after one send in doubt */
   :: else
   fi;
 #ifdef GHOST_WAITER
@@ -184,6 +186,23 @@ lost_reply:
   atomic { if :: keyRev[KEY(c)] != 0 -> rev++; keyRev[KEY(c)] = 0 :: else -> skip fi }
 #else
   revoke(LEASE(c));
+#endif
+  goto done;
+
+settle:
+  /* One send in doubt, settled by a read: found, it was applied and cannot apply again, so a
+     guarded delete removes it for good; not found, it may still land: drop the lease. */
+  atomic {
+    if
+    :: keyRev[KEY(c)] != 0 -> rev++; keyRev[KEY(c)] = 0; ok = true
+    :: else -> ok = false
+    fi
+  }
+#ifndef SETTLE_ABSENT
+  if
+  :: !ok -> revoke(LEASE(c))
+  :: else
+  fi;
 #endif
   goto done;
 

@@ -8,6 +8,7 @@ import { classifyAcquireFailure } from './acquire-failure.js';
 import { EtcdLock, type EtcdLockContext } from './etcd-lock.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { EtcdEntry } from './etcd-entry.js';
+import { settleByRead } from './in-doubt-enqueue.js';
 import type { PrefixDeletes } from './prefix-deletes.watch.js';
 import { QueueLayout } from './queue-layout.js';
 import { waitForTurn } from './queue-turn.js';
@@ -86,6 +87,7 @@ export class LockAcquirer {
       const entry = new EtcdEntry(this.members, this.layoutsOf(request), session, request.value);
       // True while the last enqueue failed in transit: etcd may still apply it after we gave up.
       let enqueueInDoubt = false;
+      let sendsInDoubt = 0;
       this.deletes.ensure();
       try {
         const atHead = await retry(() =>
@@ -93,6 +95,7 @@ export class LockAcquirer {
             (head) => ((enqueueInDoubt = false), head),
             (error: unknown) => {
               enqueueInDoubt = isTransientEtcdError(error);
+              if (enqueueInDoubt) sendsInDoubt++;
               throw error;
             },
           ),
@@ -118,6 +121,8 @@ export class LockAcquirer {
         const failure = { error, enqueueInDoubt, sessionLost, callerStopped: gate.aborted };
         const action = classifyAcquireFailure({ ...failure, restarts, retries: timing.retries });
         if (action === 'drop-lease') {
+          // An in-doubt enqueue should cost only itself, not every lock on the lease.
+          if (sendsInDoubt === 1 && (await settleByRead(this.members, entry))) throw error;
           session.expire('an enqueue of unknown outcome: dropping the lease', error);
           throw error;
         }

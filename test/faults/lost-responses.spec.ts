@@ -77,6 +77,31 @@ describe('replies lost after etcd committed the request', () => {
     });
   });
 
+  it('an acquire given up after etcd applied it costs only itself: the lease and its other locks stay', async () => {
+    const locks = viaProxy.get(LockService);
+    const kept = await locks.acquire('kept-on-the-lease');
+    proxy.dropReplies = true;
+    const giving = locks.acquire('applied', { retries: 0 }).catch((e: unknown) => e);
+    // etcd applied the enqueue; its reply is lost, so the client cannot know.
+    await expect.poll(() => keysUnder(etcd, `${prefix}applied/`)).toHaveLength(1);
+    proxy.dropReplies = false;
+    expect(await giving).toBeInstanceOf(LockAcquireError);
+    // The read found the key and deleted it: nothing is left to block the name, and the lease
+    // was not dropped, so the other lock on it is still held.
+    expect(await keysUnder(etcd, `${prefix}applied/`)).toEqual([]);
+    expect(kept.held).toBe(true);
+    expect((await kept.ifHeld().commit()).succeeded).toBe(true);
+    const next = await direct.get(LockService).acquire('applied', { waitTimeout: 5_000 });
+    await Promise.all([next.release(), kept.release()]);
+    recordFault({
+      scenario: 'Acquire given up after etcd applied it',
+      invariant:
+        'an enqueue of unknown outcome that a read finds is deleted; the lease and its other locks stay',
+      figure:
+        'the read found the applied key and deleted it; the lock held on the same lease was kept; the next caller acquired at once',
+    });
+  });
+
   it("a retried release whose first reply was lost never deletes the next holder's key", async () => {
     const first = await viaProxy.get(LockService).acquire('release-lost');
     const waiting = direct.get(LockService).acquire('release-lost', { waitTimeout: 30_000 });

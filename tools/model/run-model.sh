@@ -82,6 +82,7 @@ check holds "" "hand-out, ifHeld() fencing: a waiter's key deleted while it wait
 # 6. No leftovers: checked at the end of every run above (no key with a live lease remains).
 # Seeded bugs the model must catch.
 check violated "assertion violated +!\(\(\(keyRev\[k\]!=0\)&&leaseAlive\[k\]\)\)" "seeded ghost-waiter bug (delete instead of dropping the lease): a key left behind" mutex.pml "-DFENCE_TOKEN -DGHOST_WAITER"
+check violated "assertion violated +!\(\(\(keyRev\[k\]!=0\)&&leaseAlive\[k\]\)\)" "seeded in-doubt bug (a read that did not find the enqueue taken as settled): a key left behind" mutex.pml "-DFENCE_TOKEN -DSETTLE_ABSENT"
 check violated "assertion violated \(\(tokenHolder" "seeded shared-key bug (two acquisitions, one key): two holders of one token" mutex.pml "-DFENCE_TOKEN -DSHARED_KEY"
 check violated "assertion violated \(\(n<=2\)" "seeded semaphore bug (nothing counted ahead): 3 holders of 2 permits" shapes.pml "-DSEMAPHORE -DPERMITS=2 -DCOUNT_NONE"
 # The wait before the fix: it held when the head left, without the read that confirms its key.
