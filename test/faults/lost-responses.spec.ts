@@ -80,10 +80,12 @@ describe('replies lost after etcd committed the request', () => {
   it('an acquire given up after etcd applied it costs only itself: the lease and its other locks stay', async () => {
     const locks = viaProxy.get(LockService);
     const kept = await locks.acquire('kept-on-the-lease');
+    const dropped = proxy.droppedBytes;
     proxy.dropReplies = true;
     const giving = locks.acquire('applied', { retries: 0 }).catch((e: unknown) => e);
-    // etcd applied the enqueue; its reply is lost, so the client cannot know.
+    // etcd applied the enqueue, and its reply is lost, so the client cannot know.
     await expect.poll(() => keysUnder(etcd, `${prefix}applied/`)).toHaveLength(1);
+    await expect.poll(() => proxy.droppedBytes).toBeGreaterThan(dropped);
     proxy.dropReplies = false;
     expect(await giving).toBeInstanceOf(LockAcquireError);
     // The read found the key and deleted it: nothing is left to block the name, and the lease

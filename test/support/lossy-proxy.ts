@@ -21,6 +21,8 @@ interface Link {
 export class LossyProxy {
   dropReplies = false;
   delayMs = 0;
+  /** Reply bytes dropped so far (`dropReplies`). */
+  droppedBytes = 0;
   private readonly links = new Set<Link>();
   private server: Server | undefined;
 
@@ -34,7 +36,8 @@ export class LossyProxy {
       const toServer = (chunk: Buffer) =>
         link.held ? link.held.push(chunk) : link.server.write(chunk);
       const toClient = (chunk: Buffer) => {
-        if (!this.dropReplies && !client.destroyed) client.write(chunk);
+        if (this.dropReplies) this.droppedBytes += chunk.length;
+        else if (!client.destroyed) client.write(chunk);
       };
       client.on('data', (chunk) => this.after(() => toServer(chunk)));
       link.server.on('data', (chunk) => this.after(() => toClient(chunk)));
