@@ -1,9 +1,14 @@
+import { getEventListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
-import { LockService } from '../lib/index.js';
+import { firstValueFrom } from 'rxjs';
+import { ETCD_LOCK_BACKEND } from '../lib/etcd-lock.constants.js';
+import type { EtcdMembers } from '../lib/etcd/etcd-members.js';
+import { LeaderService, LockService } from '../lib/index.js';
 import { EtcdLockTestingModule } from '../lib/testing/index.js';
+import { uniquePrefix, useLockApp } from './support/lock-app.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -31,5 +36,26 @@ describe('acquisitions with a caller signal', () => {
     const grown = heapMb() - before;
     await moduleRef.close();
     expect(grown).toBeLessThan(2);
+  });
+});
+
+/**
+ * `watch()` and `observe()` each follow the member in use through its "silenced" signal. A
+ * subscription that ended left its listener there: about 3 KB per subscribe/unsubscribe, for
+ * as long as that member stayed healthy (browsers reconnect `EventSource` on their own).
+ */
+describe('subscriptions to watch() and observe()', () => {
+  const fx = useLockApp({ prefix: uniquePrefix('sub-leak') });
+
+  it('leave no listener behind on the member after 2,000 subscribe/unsubscribe rounds', async () => {
+    const members = (fx.app.get(ETCD_LOCK_BACKEND) as unknown as { members: EtcdMembers }).members;
+    const listeners = () => getEventListeners(members.silenced(members.current()), 'abort').length;
+    const before = listeners();
+    const leaders = fx.app.get(LeaderService);
+    for (let i = 0; i < 1_000; i++) {
+      await firstValueFrom(fx.locks.watch());
+      await firstValueFrom(leaders.observe('reports'));
+    }
+    expect(listeners()).toBe(before);
   });
 });

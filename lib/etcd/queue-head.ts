@@ -84,6 +84,9 @@ export function readOnEveryChange<T>(
 function watchPrefix(members: EtcdMembers, prefix: string, changed: () => void): () => void {
   let watcher: Watcher | undefined;
   let stopped = false;
+  // The listener on the member's "silenced" signal: removed whenever this watch stops or
+  // moves, or every subscribe/unsubscribe would leave one behind on a healthy member.
+  let unlisten = (): void => undefined;
   const open = () => {
     if (stopped) return;
     const member = members.current();
@@ -91,19 +94,23 @@ function watchPrefix(members: EtcdMembers, prefix: string, changed: () => void):
     watcher = opened.watcher;
     watcher.on('data', changed);
     watcher.on('connected', changed);
-    const reopen = (which: Watcher) => () => {
-      if (which !== watcher) return;
-      cancelWatch(which);
+    const reopen = () => {
+      if (opened.watcher !== watcher) return;
+      unlisten();
+      cancelWatch(opened.watcher);
       watcher = undefined;
       open();
     };
     // A refused stream is tried again shortly, not in a tight loop.
-    opened.ready.catch(() => setTimeout(reopen(opened.watcher), RETRY_MS).unref());
-    members.silenced(member).addEventListener('abort', reopen(opened.watcher), { once: true });
+    opened.ready.catch(() => setTimeout(reopen, RETRY_MS).unref());
+    const silenced = members.silenced(member);
+    silenced.addEventListener('abort', reopen, { once: true });
+    unlisten = () => silenced.removeEventListener('abort', reopen);
   };
   open();
   return () => {
     stopped = true;
+    unlisten();
     cancelWatch(watcher);
   };
 }
