@@ -5,7 +5,7 @@ export type OnLocked = 'wait' | 'throw' | 'skip';
 export interface LockTimingOptions {
   /**
    * Lease TTL in seconds: how long the lock outlives a holder that died or froze.
-   * Renewed in the background while the holder lives. Integer, at least 2.
+   * Renewed in the background while the holder lives. Integer, from 2 to 86400 (one day).
    * @default 10
    */
   ttl?: number;

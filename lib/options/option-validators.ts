@@ -3,6 +3,13 @@ import { MAX_KEYS_PER_LOCK, MAX_PERMITS } from './lock-options.defaults.js';
 
 /** etcd keys may be up to 1.5 MiB, but a lock name that long is a bug; keep requests small. */
 export const MAX_KEY_BYTES = 1024;
+/** C0 and C1 controls and DEL (NUL has its own message). */
+// oxlint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0001-\u001f\u007f-\u009f]/;
+/** `<name>/read/…`, `<name>/write/…`, `<name>/sem-<N>/…`: what the layout's entries look like. */
+const LAYOUT_SEGMENT = /^(read|write|sem-\d+)$/;
+/** The longest TTL: a lease that outlives a dead holder by more than a day is a mistake. */
+export const MAX_TTL_SECONDS = 86_400;
 
 export function assertLockKey(key: unknown, argument = 'lock key'): string {
   if (typeof key !== 'string') {
@@ -10,6 +17,17 @@ export function assertLockKey(key: unknown, argument = 'lock key'): string {
   }
   if (key.length === 0) throw new InvalidLockArgumentError(argument, 'must not be empty');
   if (key.includes('\0')) throw new InvalidLockArgumentError(argument, 'must not contain NUL');
+  if (CONTROL.test(key)) {
+    const why = 'must not contain control characters (they reach terminals and logs raw)';
+    throw new InvalidLockArgumentError(argument, why);
+  }
+  const segment = key.split('/').find((s) => LAYOUT_SEGMENT.test(s));
+  if (segment !== undefined) {
+    const why =
+      `has a segment "${segment}", which the key layout uses for another name's readers, ` +
+      'writers or semaphore holders: rename it';
+    throw new InvalidLockArgumentError(argument, why);
+  }
   if (!key.isWellFormed()) {
     throw new InvalidLockArgumentError(argument, 'must be well-formed UTF-16 (lone surrogate)');
   }
@@ -51,10 +69,10 @@ export function assertPermits(permits: unknown): number {
 }
 
 export function assertTtl(ttl: unknown): number {
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 2 || ttl > 2 ** 31 - 1) {
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 2 || ttl > MAX_TTL_SECONDS) {
     throw new InvalidLockArgumentError(
       'ttl',
-      `expected an integer number of seconds >= 2, got ${show(ttl)}`,
+      `expected an integer number of seconds from 2 to ${MAX_TTL_SECONDS} (one day), got ${show(ttl)}`,
     );
   }
   return ttl;
@@ -80,16 +98,17 @@ export function assertMilliseconds(
     value >= 0 &&
     (Number.isFinite(value) || (allowInfinity && value === Infinity)) &&
     !Number.isNaN(value);
-  if (!ok) {
+  // A timer longer than 2^31-1 ms fires at once: a waitTimeout of 3e9 ms timed out after 5 ms.
+  if (!ok || (value !== Infinity && value > LONGEST_TIMER)) {
     const range = allowInfinity
-      ? 'a number of milliseconds >= 0 or Infinity'
-      : 'a finite number of milliseconds >= 0';
+      ? `a number of milliseconds from 0 to ${LONGEST_TIMER}, or Infinity`
+      : `a number of milliseconds from 0 to ${LONGEST_TIMER}`;
     throw new InvalidLockArgumentError(argument, `expected ${range}, got ${show(value)}`);
   }
   return value;
 }
 
-/** Timers take at most 2^31-1 ms; beyond that only `Infinity` (off) makes sense. */
+/** Timers take at most 2^31-1 ms (about 24.8 days); beyond that only `Infinity` (off) makes sense. */
 const LONGEST_TIMER = 2 ** 31 - 1;
 
 export function assertMaxHold(value: unknown): number {

@@ -9,6 +9,13 @@ export const BAD_KEYS: [string, unknown][] = [
   ['lone surrogate', 'a\uD800'],
   ['over 1 KiB', 'x'.repeat(1025)],
   ['10 KB', 'é'.repeat(5000)],
+  ['an ANSI escape (retitles a terminal)', 'a\u001b]0;owned\u0007b'],
+  ['a newline (forges a log line)', 'job\nEtcdLock lost nothing'],
+  ['a C1 control', 'a\u0085b'],
+  ["a 'read' segment (another name's readers)", 'x/read'],
+  ["a 'write' segment (Go RWMutex writers)", 'x/write'],
+  ["a 'sem-3' segment (another name's semaphore)", 'x/sem-3'],
+  ["a 'read' segment in the middle", 'x/read/y'],
 ];
 
 /** Lists of names that must be refused before anything reaches etcd. */
@@ -31,6 +38,9 @@ export const BAD_OPTIONS: [string, unknown][] = [
   ['retryDelay -1', { retryDelay: -1 }],
   ['waitTimeout -5', { waitTimeout: -5 }],
   ['waitTimeout NaN', { waitTimeout: NaN }],
+  ['waitTimeout 3e9 (over the longest timer, 2^31-1 ms)', { waitTimeout: 3e9 }],
+  ['retryDelay 3e9', { retryDelay: 3e9 }],
+  ['ttl one day and a second', { ttl: 86_401 }],
   ['signal not an AbortSignal', { signal: {} }],
   ['unknown option', { tll: 5 }],
   ['permits 0', { permits: 0 }],
@@ -48,12 +58,15 @@ export const BAD_HOLD_OPTIONS: [string, unknown][] = [
   ['holdAtLeast -1', { holdAtLeast: -1 }],
   ['holdAtLeast Infinity', { holdAtLeast: Infinity }],
   ['holdAtLeast as string', { holdAtLeast: '500' }],
+  ['holdAtLeast 3e9', { holdAtLeast: 3e9 }],
 ];
 
 /** Module options refused when the module starts. */
 export const BAD_MODULE_OPTIONS: [string, unknown][] = [
   ['ttl 0', { ttl: 0 }],
   ['shutdownTimeout -1', { shutdownTimeout: -1 }],
+  ['ttl in the millions', { ttl: 5_000_000 }],
+  ['callTimeout 3e9', { callTimeout: 3e9 }],
   ['log "loud"', { log: 'loud' }],
   ['telemetry "yes"', { telemetry: 'yes' }],
   ['an unknown option', { hots: '127.0.0.1:2379' }],
