@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import {
@@ -110,12 +112,64 @@ describe('the dashboard in a real browser', () => {
     await page.waitForSelector('#feed li.lock-force-released', { timeout: 2_000 });
     await expect(page.textContent('#feed')).resolves.toContain('hung after deploy');
   });
+
+  it('refuses a cross-site form post to force-release, and the lock stays held', async () => {
+    const target = await locks.acquire('csrf-target');
+    // A hostile page on another site (127.0.0.2 is another host to the browser), with a form
+    // that posts to the dashboard as soon as it loads, cookies and all.
+    const hostile = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(
+        `<form method="POST" action="${served.url}/locks/release">` +
+          '<input name="name" value="csrf-target"><input name="reason" value="owned"></form>' +
+          '<script>document.forms[0].submit()</script>',
+      );
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.2', resolve));
+    const { port } = hostile.address() as AddressInfo;
+    const attacked = await browser.newPage();
+    try {
+      const answered = attacked.waitForResponse((r) => r.url().endsWith('/locks/release'));
+      await attacked.goto(`http://127.0.0.2:${port}/`);
+      const status = (await answered).status();
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(500);
+      expect(target.held).toBe(true);
+      expect((await target.ifHeld().commit()).succeeded).toBe(true);
+    } finally {
+      await attacked.close();
+      hostile.close();
+      await target.release();
+    }
+  });
 });
 
 describe('the dashboard without a browser', () => {
   const prefix = uniquePrefix('dashboard-closed');
   const apps: INestApplication[] = [];
   afterAll(() => Promise.all(apps.map((app) => app.close())));
+
+  it('serves its page with a strict CSP and no framing, and takes only JSON from its own origin', async () => {
+    const { app, url } = await serve(prefix, { forceRelease: true });
+    apps.push(app);
+    const res = await fetch(`${url}/locks`);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toMatch(
+      /default-src 'none'.*frame-ancestors 'none'/,
+    );
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${url}/locks/release`, { method: 'POST', headers, body }).then((r) => r.status);
+    const json = JSON.stringify({ name: 'nothing-held', reason: 'test' });
+    const form = 'name=nothing-held&reason=test';
+    expect(await post({ 'content-type': 'application/x-www-form-urlencoded' }, form)).toBe(415);
+    expect(await post({ 'content-type': 'text/plain' }, json)).toBe(415);
+    const fromElsewhere = { 'content-type': 'application/json', origin: 'http://evil.test' };
+    expect(await post(fromElsewhere, json)).toBe(403);
+    const sameSite = { 'content-type': 'application/json', 'sec-fetch-site': 'same-site' };
+    expect(await post(sameSite, json)).toBe(403);
+    const own = { 'content-type': 'application/json', origin: new URL(url).origin };
+    expect(await post(own, json)).toBe(200);
+  });
 
   it('refuses force-release unless it is turned on', async () => {
     const { app, url } = await serve(prefix, {});

@@ -5,6 +5,7 @@ import {
   ForbiddenException,
   Get,
   Header,
+  Headers,
   HttpCode,
   type MessageEvent,
   Post,
@@ -19,6 +20,7 @@ import { DashboardFeed } from './dashboard-feed.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
 import { dashboardPage } from './dashboard.page.js';
 import { toView } from './dashboard-view.js';
+import { refuseCrossSite } from './cross-site.check.js';
 
 /**
  * The dashboard's routes under the configured path, behind the configured guards. A class
@@ -38,8 +40,12 @@ export function dashboardController(options: ResolvedDashboardOptions): Type<unk
     @Get()
     @Header('content-type', 'text/html; charset=utf-8')
     @Header('cache-control', 'no-store')
+    @Header('content-security-policy', page.csp)
+    @Header('x-frame-options', 'DENY')
+    @Header('x-content-type-options', 'nosniff')
+    @Header('referrer-policy', 'no-referrer')
     page(): string {
-      return page;
+      return page.html;
     }
 
     /** Server-sent events: every lock after each change in etcd, and this process's events. */
@@ -54,12 +60,16 @@ export function dashboardController(options: ResolvedDashboardOptions): Type<unk
 
     @Post('release')
     @HttpCode(200)
-    async release(@Body() body: unknown): Promise<{ released: string[] }> {
+    async release(
+      @Body() body: unknown,
+      @Headers() headers: Record<string, string | undefined>,
+    ): Promise<{ released: string[] }> {
       if (!options.forceRelease) {
         throw new ForbiddenException(
           'Force-release is off: enable it with EtcdLockDashboardModule.forRoot({ forceRelease: true }).',
         );
       }
+      refuseCrossSite(headers);
       const { name, reason } = (body ?? {}) as { name?: unknown; reason?: unknown };
       try {
         const released = await this.locks.forceRelease(name as string, {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
 
 /**
@@ -5,12 +6,29 @@ import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
  * redraws on every message. Every value from etcd is set with `textContent`, never as HTML:
  * lock names come from users.
  */
-export function dashboardPage(options: ResolvedDashboardOptions): string {
+export function dashboardPage(options: ResolvedDashboardOptions): { html: string; csp: string } {
   const config = JSON.stringify({
     base: options.path === '/' ? '' : options.path,
     forceRelease: options.forceRelease,
     heldLongerThan: options.heldLongerThan,
   }).replaceAll('<', '\\u003c');
+  const script = `const CONFIG = ${config};\n${SCRIPT}`;
+  // Only this page's own script and style run, and nothing may frame it (clickjacking).
+  const csp = [
+    "default-src 'none'",
+    `script-src '${sha256(script)}'`,
+    `style-src '${sha256(STYLE)}'`,
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return { html: page(script), csp };
+}
+
+const sha256 = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
+
+function page(script: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -26,8 +44,7 @@ export function dashboardPage(options: ResolvedDashboardOptions): string {
 <tbody id="locks"></tbody></table><p id="empty" class="empty">No lock is held or waited for.</p></section>
 <aside><h2>Recent events</h2><ol id="feed"></ol></aside>
 </main>
-<script>const CONFIG = ${config};
-${SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>`;
 }
