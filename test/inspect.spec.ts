@@ -10,7 +10,7 @@ import {
   LockLostError,
   LockService,
 } from '../lib/index.js';
-import { BACKENDS, replicaSet, uniquePrefix } from './support/lock-app.js';
+import { BACKENDS, replicaSet, uniquePrefix, useLockApp } from './support/lock-app.js';
 
 const event = (locks: LockService, type: LockEvent['type'], key: string) =>
   firstValueFrom(locks.events$.pipe(filter((e) => e.type === type && e.key === key)));
@@ -138,5 +138,23 @@ describe.each(BACKENDS)('inspecting and force-releasing locks (%s backend)', (ki
     await expect(a.list({ prefix: `${prefix}tenant:` })).rejects.toThrow(/pass "tenant:"/);
     await expect(a.forceRelease('x', {} as never)).rejects.toBeInstanceOf(InvalidLockArgumentError);
     await expect(a.forceRelease('x', { reason: ' ' })).rejects.toThrow(/audit trail/);
+  });
+});
+
+describe('keys under the prefix that are not locks', () => {
+  const prefix = uniquePrefix('foreign');
+  const fx = useLockApp({ prefix });
+
+  it('are never listed or force-released: a key without a lease is data, not a lock', async () => {
+    await fx.etcd.put(`${prefix}settings/db-password`).value('s3cret');
+    const lock = await fx.locks.acquire('deploy');
+    const listed = await fx.locks.list();
+    expect(listed.map((info) => [info.name, info.holders.map((h) => h.key)])).toEqual([
+      ['deploy', [lock.etcdKey]],
+    ]);
+    expect(listed.flatMap((info) => info.holders.map((h) => h.owner))).not.toContain('s3cret');
+    expect(await fx.locks.forceRelease('settings', { reason: 'cleanup' })).toEqual([]);
+    expect(await fx.etcd.get(`${prefix}settings/db-password`).string()).toBe('s3cret');
+    await lock.release();
   });
 });

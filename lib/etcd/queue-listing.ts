@@ -42,6 +42,9 @@ export async function listEntries(
   const ttls = await leaseTtls(members, res.kvs);
   const entries: StoredEntry[] = [];
   for (const kv of res.kvs) {
+    // A lock entry lives on a lease; a key without one is someone's data that happens to sit
+    // under the prefix: never listed, so never force-released either.
+    if (kv.lease === '0') continue;
     const parsed = parseEntryKey(kv.key.toString().slice(prefix.length));
     if (!parsed || ('name' in scope && !inQueueOf(scope.name, parsed.name))) continue;
     entries.push({

@@ -32,7 +32,7 @@ export interface EtcdConnectionOptions {
 /** How locks behave, whatever stores them. */
 export interface LockModuleSettings extends LockTimingOptions {
   /**
-   * Prepended to every lock name. Lock `name` lives under `<prefix><name>/`,
+   * Prepended to every lock name; must end with `/`. Lock `name` lives under `<prefix><name>/`,
    * the same layout as `etcdctl lock <prefix><name>`.
    * @default 'nestjs-lock/'
    */

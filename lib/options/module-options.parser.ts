@@ -57,6 +57,13 @@ function parseSettings(options: EtcdLockModuleOptions): ResolvedLockSettings {
   if (typeof prefix !== 'string') {
     throw new InvalidLockArgumentError('prefix', `expected a string, got ${typeof prefix}`);
   }
+  // Without the slash, `svc` also covers `svc-secrets/…`: list() showed that data and
+  // forceRelease deleted it. Refused rather than fixed up: replicas that disagree on the
+  // prefix would not exclude each other during the deploy that changes it.
+  if (!prefix.endsWith('/')) {
+    const why = `must end with "/" (got ${JSON.stringify(prefix)}; use ${JSON.stringify(`${prefix}/`)})`;
+    throw new InvalidLockArgumentError('prefix', prefix === '' ? 'must not be empty' : why);
+  }
   const { shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT, log = DEFAULT_LOG_LEVEL } = options;
   return {
     prefix,

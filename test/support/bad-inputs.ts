@@ -66,6 +66,8 @@ export const BAD_MODULE_OPTIONS: [string, unknown][] = [
   ['ttl 0', { ttl: 0 }],
   ['shutdownTimeout -1', { shutdownTimeout: -1 }],
   ['ttl in the millions', { ttl: 5_000_000 }],
+  ['a prefix without a trailing slash (covers svc-secrets/ too)', { prefix: 'svc' }],
+  ['an empty prefix', { prefix: '' }],
   ['callTimeout 3e9', { callTimeout: 3e9 }],
   ['log "loud"', { log: 'loud' }],
   ['telemetry "yes"', { telemetry: 'yes' }],
