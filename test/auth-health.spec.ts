@@ -44,18 +44,23 @@ describe('ping and health against an etcd with authentication', () => {
       providers: [EtcdLockHealthIndicator],
     }).compile();
     apps.push(app);
+    const indicator = app.get(EtcdLockHealthIndicator);
     return {
       locks: app.get(LockService),
-      health: () => app.get(EtcdLockHealthIndicator).isHealthy('etcd-lock', { timeout: 3000 }),
+      health: () => indicator.isHealthy('etcd-lock', { timeout: 3000 }),
+      detailed: () => indicator.isHealthy('etcd-lock', { timeout: 3000, details: true }),
     };
   }
 
   it('without credentials: ping says AUTH_FAILED, health is down, and acquire fails alike', async () => {
-    const { locks, health } = await boot({});
+    const { locks, health, detailed } = await boot({});
     await expect(locks.ping()).rejects.toMatchObject({ code: 'AUTH_FAILED', host: etcd.endpoint });
     await expect(locks.ping()).rejects.toThrow(/pass auth: \{ username, password \}/);
     const status = await health();
-    expect(status['etcd-lock']).toMatchObject({ status: 'down' });
+    // A public health endpoint names neither the etcd host nor what failed, unless asked to.
+    expect(status['etcd-lock']).toMatchObject({ status: 'down', message: 'etcd unavailable' });
+    const told = (await detailed())['etcd-lock'] as { message: string };
+    expect(told.message).toContain(etcd.endpoint);
     const acquired = await locks.acquire('job').catch((e: unknown) => e);
     expect(acquired).toBeInstanceOf(LockAcquireError);
     expect((acquired as Error).cause).toMatchObject({ code: 'AUTH_FAILED' });

@@ -7,6 +7,12 @@ import { LockService } from '../lock.service.js';
 export interface EtcdLockHealthOptions {
   /** Milliseconds to wait for etcd to answer before reporting `down`. @default 1000 */
   timeout?: number;
+  /**
+   * Put the cause in the `down` message (the etcd host and port, whether auth or a permission
+   * failed). Off by default: health endpoints are often public, and that is a map for an
+   * attacker. The logs say it either way. @default false
+   */
+  details?: boolean;
 }
 
 /**
@@ -37,8 +43,9 @@ export class EtcdLockHealthIndicator {
     try {
       await withTimeout(this.locks.ping(), timeout);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return indicator.down({ message: `etcd is not reachable: ${message}`, ...details });
+      const cause = error instanceof Error ? error.message : String(error);
+      const message = options.details ? `etcd is not reachable: ${cause}` : 'etcd unavailable';
+      return indicator.down({ message, ...details });
     }
     return indicator.up(details);
   }

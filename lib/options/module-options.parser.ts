@@ -114,6 +114,11 @@ export function parseHosts(hosts: unknown): string[] {
     throw new InvalidLockArgumentError(source, 'expected a host string or a non-empty array');
   }
   return list.map((entry: unknown, index) => {
+    if (typeof entry === 'string' && withCredentials(entry.trim())) {
+      // Said without the entry: it holds a password, and errors end up in logs.
+      const why = `entry ${index + 1} has credentials in its URL: pass them as auth: { username, password }, which are never echoed`;
+      throw new InvalidLockArgumentError(source, why);
+    }
     if (typeof entry !== 'string' || !isHost(entry.trim())) {
       throw new InvalidLockArgumentError(
         source,
@@ -127,4 +132,11 @@ export function parseHosts(hosts: unknown): string[] {
 function isHost(entry: string): boolean {
   if (/^https?:\/\//.test(entry)) return URL.canParse(entry) && new URL(entry).hostname !== '';
   return /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(:\d{1,5})?$/.test(entry);
+}
+
+/** `https://user:pass@host`: the password would be echoed wherever the host is named. */
+function withCredentials(entry: string): boolean {
+  if (!/^https?:\/\//.test(entry) || !URL.canParse(entry)) return /^[^/]*@/.test(entry);
+  const url = new URL(entry);
+  return url.username !== '' || url.password !== '';
 }

@@ -72,6 +72,8 @@ export const BAD_MODULE_OPTIONS: [string, unknown][] = [
   ['log "loud"', { log: 'loud' }],
   ['telemetry "yes"', { telemetry: 'yes' }],
   ['an unknown option', { hots: '127.0.0.1:2379' }],
+  ['credentials in a host URL (echoed in logs)', { hosts: 'https://root:hunter2@127.0.0.1:2379' }],
+  ['credentials before a host:port', { hosts: ['root:hunter2@127.0.0.1:2379'] }],
 ];
 
 /** `LockExceptionFilter` options refused by its constructor. */

@@ -90,4 +90,19 @@ describe('parsing hosts', () => {
   it('accepts IPv6 literals and URLs', () => {
     expect(parseHosts(['[::1]:2379', 'https://etcd.example:2379'])).toHaveLength(2);
   });
+
+  it('refuses credentials in a host without echoing them, and points to auth', () => {
+    for (const hosts of ['https://root:hunter2@etcd.example:2379', 'root:hunter2@10.0.0.1:2379']) {
+      const error = (() => {
+        try {
+          parseHosts(hosts);
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error).toBeInstanceOf(InvalidLockArgumentError);
+      expect(error!.message).toContain('auth: { username, password }');
+      expect(error!.message).not.toContain('hunter2');
+    }
+  });
 });
