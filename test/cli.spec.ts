@@ -70,6 +70,22 @@ describe('the nestjs-etcd-lock CLI', () => {
     held.push(await waiter);
   });
 
+  it('never prints a control character that another client wrote into a key or value', async () => {
+    const { ID } = await fx.etcd.leaseClient.leaseGrant({ TTL: 30, ID: 0 });
+    const key = `${prefix}ev\u001b]0;owned\u0007il/${BigInt(ID).toString(16)}`;
+    await fx.etcd.put(key).value('\u001b[2J\nforged line').lease(ID).exec();
+    try {
+      // `show` refuses such a name (it could not be ours), `ls` lists it escaped.
+      for (const args of [['ls'], ['show', 'ev\u001b]0;owned\u0007il']]) {
+        const run = await cli([...args, ...connect()]);
+        expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      }
+      expect((await cli(['ls', ...connect()])).stdout).toContain('ev\\x1b]0;owned\\x07il');
+    } finally {
+      await fx.etcd.leaseClient.leaseRevoke({ ID });
+    }
+  });
+
   it('show lists holders then waiters; an unknown name is one line on stderr and exit 1', async () => {
     const shown = await cli(['show', 'report', ...connect()]);
     expect(shown.code).toBe(0);

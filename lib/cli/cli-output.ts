@@ -1,4 +1,5 @@
 import type { LockEntry, LockInfo } from '../interfaces/lock-entry.interface.js';
+import { printable } from '../options/printable-text.js';
 
 /** Stable JSON: tokens as strings (a bigint does not fit JSON), dates as ISO strings. */
 export function toJson(value: LockInfo | LockInfo[]): string {
@@ -53,7 +54,9 @@ export function entryTable(info: LockInfo, now = Date.now()): string {
   return table(['ROLE', 'OWNER', 'TOKEN', 'AGE', 'TTL LEFT', 'MODE', 'KEY'], rows);
 }
 
-function table(header: string[], rows: string[][]): string {
+/** Cells are escaped before they are measured: they can hold what other clients wrote. */
+function table(header: string[], raw: string[][]): string {
+  const rows = raw.map((row) => row.map(printable));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells

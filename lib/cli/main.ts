@@ -9,6 +9,7 @@ import { LockService } from '../lock.service.js';
 import { DEFAULT_HOST, DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { type ConnectionFlags, connectionOptions, UsageError } from './cli-connection.js';
 import { entryTable, lockTable, toJson } from './cli-output.js';
+import { printable } from '../options/printable-text.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -100,7 +101,7 @@ program
       const released = await locks.forceRelease(name, { reason: options.reason });
       if (!released.length) throw new NothingThere(`lock "${name}" has no holder to release`);
       for (const e of released)
-        print(`released "${name}": token ${e.token}, ${e.owner ?? 'other client'}`);
+        print(printable(`released "${name}": token ${e.token}, ${e.owner ?? 'other client'}`));
     });
   });
 
@@ -115,6 +116,6 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`nestjs-etcd-lock: ${message}\n`);
+  process.stderr.write(`nestjs-etcd-lock: ${printable(message)}\n`);
   process.exitCode = error instanceof UsageError ? USAGE : FAILED;
 });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Observable, Subscription } from 'rxjs';
 import type { LockLogLevel } from '../interfaces/etcd-lock-module-options.interface.js';
 import type { LockEvent } from '../interfaces/lock-event.interface.js';
+import { printable } from '../options/printable-text.js';
 
 /** Events worth a warning: a lock lost, and an operator taking one away. */
 const WARNINGS: readonly LockEvent['type'][] = [
@@ -20,8 +21,9 @@ export function logLockEvents(
 ): Subscription | undefined {
   if (level === 'none') return undefined;
   return events$.subscribe((event) => {
-    if (WARNINGS.includes(event.type)) logger.warn(describe(event));
-    else if (level === 'all') logger.debug(describe(event));
+    // An operator's reason, or a key another client wrote, must not forge a log line.
+    if (WARNINGS.includes(event.type)) logger.warn(printable(describe(event)));
+    else if (level === 'all') logger.debug(printable(describe(event)));
   });
 }
 
