@@ -78,6 +78,7 @@ describe('the nestjs-etcd-lock CLI', () => {
       // `show` refuses such a name (it could not be ours), `ls` lists it escaped.
       for (const args of [['ls'], ['show', 'ev\u001b]0;owned\u0007il']]) {
         const run = await cli([...args, ...connect()]);
+        // oxlint-disable-next-line no-control-regex -- finding control characters is the point
         expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
       }
       expect((await cli(['ls', ...connect()])).stdout).toContain('ev\\x1b]0;owned\\x07il');
