@@ -9,6 +9,7 @@ import { EtcdLock, type EtcdLockContext } from './etcd-lock.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { EtcdEntry } from './etcd-entry.js';
 import { settleByRead } from './in-doubt-enqueue.js';
+import { InFlightLimit } from './in-flight-limit.js';
 import type { PrefixDeletes } from './prefix-deletes.watch.js';
 import { QueueLayout } from './queue-layout.js';
 import { waitForTurn } from './queue-turn.js';
@@ -20,6 +21,8 @@ import { WatchAnchor } from './watch-anchor.js';
 /** Runs one acquisition: session, enqueue, wait in line, and cleanup of every failed path. */
 export class LockAcquirer {
   private readonly cleanups = new Set<Promise<void>>();
+  /** Enqueues in flight at once: a burst beyond this waits here, not in the gRPC channel. */
+  private readonly enqueues = new InFlightLimit(64);
   private closed = false;
   private readonly anchor: WatchAnchor;
   private readonly context: EtcdLockContext;
@@ -91,14 +94,16 @@ export class LockAcquirer {
       this.deletes.ensure();
       try {
         const atHead = await retry(() =>
-          entry.enqueue().then(
-            (head) => ((enqueueInDoubt = false), head),
-            (error: unknown) => {
-              enqueueInDoubt = isTransientEtcdError(error);
-              if (enqueueInDoubt) sendsInDoubt++;
-              throw error;
-            },
-          ),
+          this.enqueues
+            .run(() => entry.enqueue())
+            .then(
+              (head) => ((enqueueInDoubt = false), head),
+              (error: unknown) => {
+                enqueueInDoubt = isTransientEtcdError(error);
+                if (enqueueInDoubt) sendsInDoubt++;
+                throw error;
+              },
+            ),
         );
         if (!atHead && mode === 'try') {
           // Removed before answering, so a caller who retries at once does not queue behind it.

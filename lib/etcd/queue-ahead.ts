@@ -42,13 +42,13 @@ export function aheadFrom(
     return count < layout.shape.permits ? 'clear' : 'count';
   }
   if (!last) return 'clear';
-  const predecessor = predecessorOf(last, first!);
+  const predecessor = predecessorOf(last, first!, asOf);
   const nearest = ranges.slice(0, reads);
   if (nearest.every((r) => !r.more)) {
     const entries = new Map<string, string>();
     for (const r of nearest)
       for (const kv of r.kvs) entries.set(kv.key.toString(), kv.create_revision);
-    predecessor.everyAhead = { entries, asOf };
+    predecessor.everyAhead = { entries };
   }
   return predecessor;
 }

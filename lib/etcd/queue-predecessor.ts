@@ -6,15 +6,18 @@ export interface Predecessor {
   /** Key names are reused, so an incarnation is a name plus its create revision. */
   createRevision: string;
   isHead: boolean;
-  /** Every entry ahead, when the read found them all, and the revision it read at. */
-  everyAhead?: { readonly entries: ReadonlyMap<string, string>; readonly asOf: bigint };
+  /** The revision the read that found it was made at. */
+  asOf: bigint;
+  /** Every entry ahead, when the read found them all. */
+  everyAhead?: { readonly entries: ReadonlyMap<string, string> };
 }
 
-/** The entry `ahead` of ours, and whether it is the `head` of the queue. */
-export function predecessorOf(ahead: IKeyValue, head: IKeyValue): Predecessor {
+/** The entry `ahead` of ours, read at `asOf`, and whether it is the `head` of the queue. */
+export function predecessorOf(ahead: IKeyValue, head: IKeyValue, asOf: bigint): Predecessor {
   return {
     key: ahead.key,
     createRevision: ahead.create_revision,
     isHead: ahead.create_revision === head.create_revision,
+    asOf,
   };
 }

@@ -34,8 +34,10 @@ export async function waitForTurn(
 /**
  * A plain or read lock. When the last read found every entry ahead, wait for their deletes on
  * the prefix watch the process already runs: no read, no watch of our own; a delete of one of
- * our own keys ends that wait first. Otherwise watch only the entry just ahead (no thundering
- * herd), then read again, guarded on our own keys: that read finds the next one ahead, or says
+ * our own keys ends that wait first. Otherwise wait only for the entry just ahead (no
+ * thundering herd), on that same watch while it can vouch for the deletes since our read (a
+ * watch of our own otherwise: a few thousand waiters must not mean a few thousand watches),
+ * then read again, guarded on our own keys: that read finds the next one ahead, or says
  * nothing is, and throws `SessionExpiredError` if a key of ours went while we waited. The read
  * is never skipped, even when the entry that went was the head: our own key may have gone
  * before it (etcd #11456, Jepsen; Go's Mutex re-reads its key after the wait too).
@@ -57,11 +59,13 @@ async function waitForPredecessors(
     if (ahead === 'clear') return turnCame(entry, slot);
     if (ahead === 'unknown' || ahead === 'count') continue;
     const known = ahead.everyAhead;
-    const own = known ? entry.slots.map((s) => s.ownKey) : [];
-    const allGone = known && waitUntilGone(deletes, known.entries, own, known.asOf, signal);
-    if (allGone) {
-      if (!(await allGone)) continue;
-      return turnCame(entry, slot);
+    const own = entry.slots.map((s) => s.ownKey);
+    const awaited = known?.entries ?? new Map([[ahead.key.toString(), ahead.createRevision]]);
+    const gone = waitUntilGone(deletes, awaited, own, ahead.asOf, signal);
+    if (gone) {
+      if (!(await gone)) continue;
+      if (known) return turnCame(entry, slot);
+      continue; // the one just ahead went: the guarded read finds the next, or says none is
     }
     try {
       await waitForDelete(members, ahead.key, ahead.createRevision, signal);

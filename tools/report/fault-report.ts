@@ -51,6 +51,7 @@ const EXPECTED = [
   'Release sent twice, the first applied late',
   'Bad input catalogue',
   'Security (TLS + auth)',
+  '3000 waiters on one name in one process',
   'Soak',
 ];
 
