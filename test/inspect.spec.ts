@@ -1,11 +1,14 @@
+import { ETCD_LOCK_BACKEND } from '../lib/etcd-lock.constants.js';
+import type { LockBackend } from '../lib/lock/lock-backend.interface.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import { once } from 'node:events';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, tap } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   InvalidLockArgumentError,
   type LockEvent,
+  type LockInfo,
   LeaderService,
   LockLostError,
   LockService,
@@ -155,6 +158,34 @@ describe('keys under the prefix that are not locks', () => {
     expect(listed.flatMap((info) => info.holders.map((h) => h.owner))).not.toContain('s3cret');
     expect(await fx.locks.forceRelease('settings', { reason: 'cleanup' })).toEqual([]);
     expect(await fx.etcd.get(`${prefix}settings/db-password`).string()).toBe('s3cret');
+    await lock.release();
+  });
+});
+
+describe('many watchers of the lock list, as dashboard viewers are', () => {
+  const prefix = uniquePrefix('viewers');
+  const fx = useLockApp({ prefix });
+
+  it('share one etcd watch and one read per change, and each gets the latest list', async () => {
+    const backend = fx.app.get<LockBackend>(ETCD_LOCK_BACKEND);
+    const reads = { watches: 0, lists: 0 };
+    const watchEntries = backend.watchEntries.bind(backend);
+    backend.watchEntries = (scope) => (
+      reads.watches++,
+      watchEntries(scope).pipe(tap(() => reads.lists++))
+    );
+    const seen: LockInfo[][][] = Array.from({ length: 50 }, () => []);
+    const subscriptions = seen.map((lists) => fx.locks.watch().subscribe((l) => lists.push(l)));
+    await expect.poll(() => seen.every((lists) => lists.length > 0)).toBe(true);
+    const lock = await fx.locks.acquire('shown');
+    await expect
+      .poll(() => seen.every((lists) => lists.at(-1)?.some((i) => i.name === 'shown')))
+      .toBe(true);
+    subscriptions.forEach((s) => s.unsubscribe());
+    expect(reads.watches).toBe(1);
+    expect(reads.lists).toBeLessThanOrEqual(4); // the first list, and the change's (or two)
+    const late = await firstValueFrom(fx.locks.watch());
+    expect(late.map((i) => i.name)).toEqual(['shown']);
     await lock.release();
   });
 });

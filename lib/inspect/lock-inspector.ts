@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs';
+import { map, type Observable, ReplaySubject, share } from 'rxjs';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import type { LockTracker } from '../events/lock-tracker.js';
 import type {
@@ -16,6 +16,9 @@ const MAX_REASON_LENGTH = 500;
 
 /** What `LockService.inspect`, `list` and `forceRelease` do: read queues, and clear holders. */
 export class LockInspector {
+  /** The shared `watch()` feed of each prefix asked for. */
+  private readonly feeds = new Map<string, Observable<LockInfo[]>>();
+
   constructor(
     private readonly backend: LockBackend,
     private readonly tracker: LockTracker,
@@ -33,9 +36,27 @@ export class LockInspector {
     return lockInfos(await this.backend.listEntries({ prefix }));
   }
 
+  /**
+   * One etcd watch and one read per change for every subscriber of a prefix, however many: each
+   * dashboard viewer had its own, and 300 viewers took the app's acquire p50 from 13 ms to
+   * 859 ms. A late subscriber gets the latest list at once; the last one to leave stops it.
+   */
   watch(options?: ListLocksOptions): Observable<LockInfo[]> {
     const prefix = this.parsePrefix(options, 'watch');
-    return this.backend.watchEntries({ prefix }).pipe(map(lockInfos));
+    let feed = this.feeds.get(prefix);
+    if (!feed) {
+      feed = this.backend.watchEntries({ prefix }).pipe(
+        map(lockInfos),
+        share({
+          connector: () => new ReplaySubject<LockInfo[]>(1),
+          resetOnError: true,
+          resetOnComplete: true,
+          resetOnRefCountZero: true,
+        }),
+      );
+      this.feeds.set(prefix, feed);
+    }
+    return feed;
   }
 
   /** A name prefix, relative to the module's: the etcd key prefix is a common mistake here. */
