@@ -42,7 +42,7 @@ export function aheadFrom(
     return count < layout.shape.permits ? 'clear' : 'count';
   }
   if (!last) return 'clear';
-  const predecessor = predecessorOf(last, first!, asOf);
+  const predecessor = predecessorOf(last, asOf);
   const nearest = ranges.slice(0, reads);
   if (nearest.every((r) => !r.more)) {
     const entries = new Map<string, string>();
