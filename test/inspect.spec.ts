@@ -162,6 +162,23 @@ describe('keys under the prefix that are not locks', () => {
   });
 });
 
+describe('a prefix whose keys do not fit in one reply', () => {
+  const prefix = uniquePrefix('large');
+  const fx = useLockApp({ prefix });
+
+  it('is listed page by page, past foreign values that fill more than the 4 MB a reply holds', async () => {
+    const big = 'x'.repeat(1_200_000);
+    for (const key of ['a', 'b', 'c', 'd']) await fx.etcd.put(`${prefix}blob/${key}`).value(big);
+    const locks = await Promise.all(
+      ['after', 'blob/inner', 'before'].map((n) => fx.locks.acquire(n)),
+    );
+    const listed = await fx.locks.list();
+    expect(listed.map((info) => info.name)).toEqual(['after', 'before', 'blob/inner']);
+    await Promise.all(locks.map((lock) => lock.release()));
+    await fx.etcd.delete().prefix(`${prefix}blob/`);
+  });
+});
+
 describe('many watchers of the lock list, as dashboard viewers are', () => {
   const prefix = uniquePrefix('viewers');
   const fx = useLockApp({ prefix });

@@ -1,16 +1,8 @@
-import {
-  catchError,
-  concatMap,
-  distinctUntilChanged,
-  EMPTY,
-  from,
-  Observable,
-  startWith,
-  Subject,
-} from 'rxjs';
+import { distinctUntilChanged, Observable } from 'rxjs';
 import type { Watcher } from 'etcd3';
 import type { QueueHead } from '../lock/lock-backend.interface.js';
 import { describeEtcdFailure, UNKNOWN_HOST } from './etcd-failure.diagnosis.js';
+import { coalescedReads } from './coalesced-reads.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { cancelWatch, openWatch } from './watch-open.js';
 
@@ -48,8 +40,8 @@ export function watchQueueHead(
 }
 
 /**
- * `read()` now, then again after every change under `prefix`, in order. A failed read is
- * tried again shortly; the last answer stays the current one meanwhile.
+ * `read()` now, then again after changes under `prefix` (one read for the changes made during
+ * another). A failed read is tried again shortly; the last answer stays the current one.
  */
 export function readOnEveryChange<T>(
   members: EtcdMembers,
@@ -57,21 +49,12 @@ export function readOnEveryChange<T>(
   read: () => Promise<T>,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const changed = new Subject<void>();
-    const stop = watchPrefix(members, prefix, () => changed.next());
-    const subscription = changed
-      .pipe(
-        startWith(undefined),
-        concatMap(() =>
-          from(read()).pipe(
-            catchError(() => (setTimeout(() => changed.next(), RETRY_MS).unref(), EMPTY)),
-          ),
-        ),
-      )
-      .subscribe(subscriber);
+    const reads = coalescedReads(read, (value) => subscriber.next(value), RETRY_MS);
+    const stop = watchPrefix(members, prefix, reads.changed);
+    reads.changed();
     return () => {
+      reads.stop();
       stop();
-      subscription.unsubscribe();
     };
   });
 }

@@ -1,9 +1,10 @@
-import type { Etcd3, IKeyValue } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import type { LockShape } from '../interfaces/lock-options.interface.js';
 import type { EntryScope, StoredEntry } from '../lock/lock-backend.interface.js';
 import { FORCE_RELEASED } from '../lock/process-owner.js';
 import { inQueueOf } from '../lock/queue-rules.js';
 import type { EtcdMembers } from './etcd-members.js';
+import { prefixPages } from './range-pages.js';
 
 /** `<name>/<dir>/<id>`: our read and semaphore dirs, and the Go RWMutex's `write/`. */
 const DIR = /^(.*)\/(read|write|sem-(\d+))$/;
@@ -35,38 +36,48 @@ export async function listEntries(
   prefix: string,
   scope: EntryScope,
 ): Promise<StoredEntry[]> {
-  const range = scopeRange(prefix, scope);
-  const res = await members.run((client) =>
-    client.getAll().prefix(range).sort('Create', 'Ascend').exec(),
-  );
-  const ttls = await leaseTtls(members, res.kvs);
-  const entries: StoredEntry[] = [];
-  for (const kv of res.kvs) {
-    // A lock entry lives on a lease; a key without one is someone's data that happens to sit
-    // under the prefix: never listed, so never force-released either.
-    if (kv.lease === '0') continue;
-    const parsed = parseEntryKey(kv.key.toString().slice(prefix.length));
-    if (!parsed || ('name' in scope && !inQueueOf(scope.name, parsed.name))) continue;
-    entries.push({
-      ...parsed,
-      key: kv.key.toString(),
-      token: BigInt(kv.create_revision),
-      value: kv.value.toString(),
-      ttlRemaining: ttls.get(kv.lease) ?? -1,
-    });
+  const found: { entry: Omit<StoredEntry, 'ttlRemaining'>; lease: string }[] = [];
+  for await (const page of prefixPages(members, scopeRange(prefix, scope))) {
+    for (const kv of page) {
+      // A lock entry lives on a lease; a key without one is someone's data that happens to
+      // sit under the prefix: never listed, so never force-released either.
+      if (kv.lease === '0') continue;
+      const parsed = parseEntryKey(kv.key.toString().slice(prefix.length));
+      if (!parsed || ('name' in scope && !inQueueOf(scope.name, parsed.name))) continue;
+      const key = kv.key.toString();
+      const entry = {
+        ...parsed,
+        key,
+        token: BigInt(kv.create_revision),
+        value: kv.value.toString(),
+      };
+      found.push({ entry, lease: kv.lease });
+    }
   }
-  return entries;
+  const ttls = await leaseTtls(members, new Set(found.map((f) => f.lease)));
+  const entries = found.map(({ entry, lease }) => ({ ...entry, ttlRemaining: ttls.get(lease)! }));
+  return entries.sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
 }
 
-/** One request per lease, in parallel: entries of one process share a few leases. */
-async function leaseTtls(members: EtcdMembers, kvs: IKeyValue[]): Promise<Map<string, number>> {
-  const leases = [...new Set(kvs.map((kv) => kv.lease).filter((id) => id !== '0'))];
-  const answers = await Promise.all(
-    leases.map((ID) =>
-      members.run((client) => client.leaseClient.leaseTimeToLive({ ID, keys: false })),
-    ),
-  );
-  return new Map(leases.map((id, i) => [id, Number(answers[i]!.TTL)]));
+/** Lease lookups in flight at once: a fleet of thousands of processes has as many leases. */
+const TTL_READS_AT_ONCE = 32;
+
+/** One request per lease, a few at a time: entries of one process share a few leases. */
+async function leaseTtls(members: EtcdMembers, ids: Set<string>): Promise<Map<string, number>> {
+  const leases = [...ids];
+  const ttls = new Map<string, number>();
+  let next = 0;
+  const reader = async () => {
+    while (next < leases.length) {
+      const ID = leases[next++]!;
+      const answer = await members.run((client) =>
+        client.leaseClient.leaseTimeToLive({ ID, keys: false }),
+      );
+      ttls.set(ID, Number(answer.TTL));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(TTL_READS_AT_ONCE, leases.length) }, reader));
+  return ttls;
 }
 
 /**

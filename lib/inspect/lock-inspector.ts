@@ -1,4 +1,4 @@
-import { map, type Observable, ReplaySubject, share } from 'rxjs';
+import { concatMap, type Observable, ReplaySubject, share } from 'rxjs';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import type { LockTracker } from '../events/lock-tracker.js';
 import type {
@@ -46,7 +46,7 @@ export class LockInspector {
     let feed = this.feeds.get(prefix);
     if (!feed) {
       feed = this.backend.watchEntries({ prefix }).pipe(
-        map(lockInfos),
+        concatMap(lockInfos),
         share({
           connector: () => new ReplaySubject<LockInfo[]>(1),
           resetOnError: true,

@@ -23,7 +23,7 @@ function quadratic(entries: StoredEntry[]) {
 }
 
 describe('the listing of every lock name', () => {
-  it('gives each name its nested names, also where another name sorts between them', () => {
+  it('gives each name its nested names, also where another name sorts between them', async () => {
     // `a-x` sorts between `a` and `a/b` (`-` comes before `/`), and is not nested under `a`.
     const entries = [
       entry('a/b'),
@@ -33,7 +33,7 @@ describe('the listing of every lock name', () => {
       entry('a', 'read'),
       entry('b'),
     ];
-    const infos = lockInfos(entries);
+    const infos = await lockInfos(entries);
     expect(infos.map((i) => i.name)).toEqual(['a', 'a-x', 'a/b', 'a/b/c', 'b']);
     const a = infos.find((i) => i.name === 'a')!;
     // `a` waits behind the older `a/b` holder, so both of its entries wait.
@@ -49,9 +49,9 @@ describe('the listing of every lock name', () => {
     expect(listed).toEqual(quadratic(entries).map((q) => ({ ...q, keys: q.keys.sort() })));
   });
 
-  it('lists 100,000 names, each with its own holder (the quadratic listing would not end)', () => {
+  it('lists 100,000 names, each with its own holder (the quadratic listing would not end)', async () => {
     const entries = Array.from({ length: 100_000 }, (_, i) => entry(`job-${i}`));
-    const infos = lockInfos(entries);
+    const infos = await lockInfos(entries);
     expect(infos).toHaveLength(100_000);
     expect(infos.every((i) => i.holders.length === 1 && i.waiters.length === 0)).toBe(true);
   });
