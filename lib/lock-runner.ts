@@ -26,6 +26,8 @@ type BodyOrLoss<T> = { value: T } | { lost: LockLostError };
 /** What `LockService` does on every call: reentrancy, bookkeeping, holding, and shutdown. */
 export class LockRunner {
   private readonly shutdown = new AbortController();
+  /** The signals of a call without one of its own: one array for all, not one per waiter. */
+  private readonly shutdownOnly = [this.shutdown.signal];
   private readonly work = new RunningWork();
   private readonly nested = new NestedTurns();
 
@@ -67,11 +69,7 @@ export class LockRunner {
       const why = `${call.holdAtLeast} ms is longer than maxHold (${timing.maxHold} ms)`;
       throw new InvalidLockArgumentError('holdAtLeast', why);
     }
-    if (call.onLocked === 'wait' && timing.waitTimeout > 0) {
-      const heldAt = (lock: Lock) => describeCallSite(this.tracker.entry(lock as HeldLock)?.site);
-      const deadlock = selfDeadlockOf(this.context, names, heldAt);
-      if (deadlock) throw deadlock;
-    }
+    if (call.onLocked === 'wait' && timing.waitTimeout > 0) this.assertNoSelfDeadlock(names);
     const acquisition = this.tracker.begin(name);
     try {
       if (this.shutdown.signal.aborted) {
@@ -85,7 +83,7 @@ export class LockRunner {
         shape: call.shape,
         timing,
         mode: tryOnly ? 'try' : 'wait',
-        signals: signal ? [signal, this.shutdown.signal] : [this.shutdown.signal],
+        signals: signal ? [signal, this.shutdown.signal] : this.shutdownOnly,
         observer: this.tracker,
         onQueued: () => this.tracker.queued(acquisition),
         value: call.value,
@@ -101,6 +99,13 @@ export class LockRunner {
       this.tracker.failed(acquisition, error);
       throw withSelfHeldHint(error, name, this.tracker.heldEntries());
     }
+  }
+
+  /** Its own method: a closure made in `take` stays alive for as long as the call waits. */
+  private assertNoSelfDeadlock(names: readonly string[]): void {
+    const heldAt = (lock: Lock) => describeCallSite(this.tracker.entry(lock as HeldLock)?.site);
+    const deadlock = selfDeadlockOf(this.context, names, heldAt);
+    if (deadlock) throw deadlock;
   }
 
   /**

@@ -107,7 +107,8 @@ export class LockService
   ): Promise<T> {
     const call = parseLockCall(options, 'withLock');
     const site = captureCallSite(this.withLock);
-    return (await this[RUN_LOCKED](assertLockKeys(key), fn, call, site)) as T;
+    // Returned, not awaited: a suspended frame here costs each of 10,000 waiters heap.
+    return this[RUN_LOCKED](assertLockKeys(key), fn, call, site) as Promise<T>;
   }
 
   /** The lock held in the calling async context: for `key`, or the innermost one. */
@@ -194,8 +195,9 @@ export class LockService
         `expected a function, got ${typeof fn}`,
       );
     }
-    const lock = await this.runner.take(names, call, site);
-    return lock === null ? undefined : this.runner.run(lock, fn, call.holdAtLeast);
+    return this.runner
+      .take(names, call, site)
+      .then((lock) => (lock === null ? undefined : this.runner.run(lock, fn, call.holdAtLeast)));
   }
 
   /**

@@ -1,6 +1,5 @@
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
-import { linkSignals } from '../lock/abort-signals.js';
 import { acquireWithin } from '../lock/acquire-within.js';
 import type { AttemptGate } from '../lock/attempt-gate.js';
 import type { AcquireRequest } from '../lock/lock-backend.interface.js';
@@ -113,10 +112,12 @@ export class LockAcquirer {
         if (!atHead) {
           request.onQueued?.();
           this.anchor.ensure(this.members.current());
-          const turn = linkSignals([gate.signal, session.signal]);
-          await waitForTurn(this.members, this.deletes, entry, turn.signal, retry).finally(
-            turn.unlink,
-          );
+          const turn = gate.waitSignal(session.signal);
+          try {
+            await waitForTurn(this.members, this.deletes, entry, turn.signal, retry);
+          } finally {
+            turn.end();
+          }
         }
         if (!session.alive) throw new SessionExpiredError('session lease expired while acquiring');
         this.assertKeysKnownAlive(entry);

@@ -8,7 +8,7 @@ export interface Predecessor {
   /** The revision the read that found it was made at. */
   asOf: bigint;
   /** Every entry ahead, when the read found them all. */
-  everyAhead?: { readonly entries: ReadonlyMap<string, string> };
+  everyAhead?: { readonly entries: Map<string, string> };
 }
 
 /** The entry `ahead` of ours, read at `asOf`. */

@@ -15,20 +15,24 @@ const WATCH_FAILURES_ALLOWED = 3;
 /**
  * Waits until `entry` holds in every queue, one name after another. Nothing can appear ahead
  * of an entry once it is enqueued (revisions only grow), so a name whose turn came stays ours
- * while we wait for the next one.
+ * while we wait for the next one. The caller checks the session once this resolves.
  */
-export async function waitForTurn(
+export function waitForTurn(
   members: EtcdMembers,
   deletes: PrefixDeletes,
   entry: EtcdEntry,
   signal: AbortSignal,
   read: RetryRead,
 ): Promise<void> {
-  for (const slot of entry.slots) {
-    if (slot.layout.shape.permits > 1) await waitForPermits(members, entry, slot, signal);
-    else await waitForPredecessors(members, deletes, entry, slot, signal, read);
-  }
-  if (!entry.session.alive) throw new SessionExpiredError('session lease expired while waiting');
+  const waitIn = (slot: QueueSlot) =>
+    slot.layout.shape.permits > 1
+      ? waitForPermits(members, entry, slot, signal)
+      : waitForPredecessors(members, deletes, entry, slot, signal, read);
+  // One name, the common case, without a suspended frame of its own per waiter.
+  if (entry.slots.length === 1) return waitIn(entry.slots[0]!);
+  return (async () => {
+    for (const slot of entry.slots) await waitIn(slot);
+  })();
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PrefixDeletes } from './prefix-deletes.watch.js';
+import type { DeleteListener, PrefixDeletes } from './prefix-deletes.watch.js';
 import type { KeyDeleted } from './recent-deletes.js';
 
 /**
@@ -9,12 +9,13 @@ import type { KeyDeleted } from './recent-deletes.js';
  * behind `after`, so an older incarnation's delete can arrive after the read. Resolves `false`
  * when the caller must read the queue again: one of our `own` keys went (the lease expired), a
  * delete came without its previous value, deletes may have been missed, or `signal` aborted.
+ * `ahead` is the caller's to give: it is emptied as the deletes come.
  * `undefined` when the watch cannot vouch for every delete after `after`, or would report them
  * late (it is still catching up).
  */
 export function waitUntilGone(
   deletes: PrefixDeletes,
-  ahead: ReadonlyMap<string, string>,
+  ahead: Map<string, string>,
   own: readonly string[],
   after: bigint,
   signal: AbortSignal,
@@ -22,26 +23,64 @@ export function waitUntilGone(
   deletes.ensure();
   const missed = deletes.since(after);
   if (!missed || !deletes.live || signal.aborted) return undefined;
-  const pending = new Map(ahead);
-  const owned = new Set(own);
-  let settle!: (certain: boolean) => void;
-  const gone = new Promise<boolean>((resolve) => (settle = resolve));
-  const seen = ({ key, revision, createRevision }: KeyDeleted) => {
-    if (revision <= after) return;
-    if (owned.has(key)) return settle(false);
-    const incarnation = pending.get(key);
+  const wait = new GoneWait(ahead, own, after, signal);
+  wait.listen(deletes);
+  for (const event of missed) wait.deleted(event);
+  wait.check();
+  return wait.gone;
+}
+
+/**
+ * The wait as one object: it is the delete listener and the abort listener itself, with no
+ * closures of its own, since each of 10,000 waiters has one for as long as it waits.
+ */
+class GoneWait implements DeleteListener {
+  readonly gone: Promise<boolean>;
+  private resolve!: (certain: boolean) => void;
+  private stopListening: () => void = () => undefined;
+
+  constructor(
+    /** Emptied as the deletes come. */
+    private readonly pending: Map<string, string>,
+    private readonly own: readonly string[],
+    private readonly after: bigint,
+    private readonly signal: AbortSignal,
+  ) {
+    this.gone = new Promise<boolean>((resolve) => (this.resolve = resolve));
+  }
+
+  listen(deletes: PrefixDeletes): void {
+    this.stopListening = deletes.listen(this);
+    this.signal.addEventListener('abort', this, { once: true });
+  }
+
+  deleted({ key, revision, createRevision }: KeyDeleted): void {
+    if (revision <= this.after) return;
+    if (this.own.includes(key)) return this.settle(false);
+    const incarnation = this.pending.get(key);
     if (incarnation === undefined) return;
-    if (createRevision === undefined) return settle(false);
-    if (createRevision === incarnation) pending.delete(key);
-    if (pending.size === 0) settle(true);
-  };
-  const onAbort = () => settle(false);
-  const stop = deletes.listen({ deleted: seen, interrupted: () => settle(false) });
-  signal.addEventListener('abort', onAbort, { once: true });
-  for (const event of missed) seen(event);
-  if (pending.size === 0) settle(true);
-  return gone.finally(() => {
-    stop();
-    signal.removeEventListener('abort', onAbort);
-  });
+    if (createRevision === undefined) return this.settle(false);
+    if (createRevision === incarnation) this.pending.delete(key);
+    this.check();
+  }
+
+  check(): void {
+    if (this.pending.size === 0) this.settle(true);
+  }
+
+  interrupted(): void {
+    this.settle(false);
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.settle(false);
+  }
+
+  /** Detaches at once, not in a `finally` on the promise: that was two closures more each. */
+  private settle(certain: boolean): void {
+    this.stopListening();
+    this.signal.removeEventListener('abort', this);
+    this.resolve(certain);
+  }
 }

@@ -29,22 +29,9 @@ export function onFirstAbort(
   signals: readonly AbortSignal[],
   listener: (signal: AbortSignal) => void,
 ): () => void {
+  // One source (the common case) needs no list of detachers: each waiter has this per signal.
+  if (signals.length === 1) return onAbort(signals[0]!, () => listener(signals[0]!));
   const detachers = signals.map((signal) => onAbort(signal, () => (detach(), listener(signal))));
   const detach = () => detachers.forEach((d) => d());
   return detach;
-}
-
-/** A signal that aborts with the first of `sources`; `unlink()` detaches it from them. */
-export function linkSignals(sources: readonly AbortSignal[]): {
-  signal: AbortSignal;
-  unlink: () => void;
-} {
-  const controller = new AbortController();
-  const early = sources.find((s) => s.aborted);
-  if (early) {
-    controller.abort(early.reason);
-    return { signal: controller.signal, unlink: () => undefined };
-  }
-  const unlink = onFirstAbort(sources, (source) => controller.abort(source.reason));
-  return { signal: controller.signal, unlink };
 }

@@ -6,6 +6,8 @@ import { AttemptGate } from './attempt-gate.js';
 import type { AcquireMode, HeldLock } from './lock-backend.interface.js';
 import { ShutdownSignal } from './shutdown.js';
 
+type Attempt = (gate: AttemptGate) => Promise<HeldLock | null>;
+
 /**
  * Runs one backend attempt under `waitTimeout` and the caller's signals, the same way for
  * every backend. The attempt gets a gate of its own that aborts when the caller stops waiting.
@@ -17,49 +19,79 @@ export function acquireWithin(
   timing: ResolvedTimingOptions,
   mode: AcquireMode,
   signals: readonly AbortSignal[],
-  attempt: (gate: AttemptGate) => Promise<HeldLock | null>,
+  attempt: Attempt,
 ): Promise<HeldLock | null> {
-  const startedAt = performance.now();
-  const waited = () => performance.now() - startedAt;
-  const stopped = (signal: AbortSignal) =>
-    new LockTimeoutError(key, waited(), abortKind(signal), { cause: signal.reason });
   const early = signals.find((s) => s.aborted);
-  if (early) return Promise.reject(stopped(early));
-  const gate = new AttemptGate();
-  const inner = attempt(gate);
+  if (early) return Promise.reject(stoppedBy(key, 0, early));
   return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = () => {
-      settled = true;
-      clearTimeout(timer);
-      detach();
-    };
-    const giveUp = (error: LockTimeoutError) => {
-      if (settled) return;
-      settle();
-      gate.abort(error);
-      reject(error);
-      // The attempt may still win after we gave up: hand such a lock straight back.
-      inner.then(
-        (lock) => lock?.release(),
-        () => undefined,
-      );
-    };
-    const detach = onFirstAbort(signals, (signal) => giveUp(stopped(signal)));
-    const timer =
-      mode === 'wait' && Number.isFinite(timing.waitTimeout)
-        ? setTimeout(
-            () => giveUp(new LockTimeoutError(key, waited(), 'timeout')),
-            timing.waitTimeout,
-          )
-        : undefined;
-    inner.then(
-      (lock) => settled || (settle(), resolve(lock)),
-      (error: unknown) => settled || (settle(), reject(error)),
-    );
+    new WaitingAttempt(key, resolve, reject).start(timing, mode, signals, attempt);
   });
 }
 
-function abortKind(signal: AbortSignal): 'shutdown' | 'aborted' {
-  return signal.reason instanceof ShutdownSignal ? 'shutdown' : 'aborted';
+/**
+ * One attempt and its deadline, as one object with methods rather than a scope of closures:
+ * every waiter has one for as long as it waits, and 10,000 waiters are a normal burst.
+ */
+class WaitingAttempt {
+  private readonly startedAt = performance.now();
+  private readonly gate = new AttemptGate();
+  private inner: Promise<HeldLock | null> | undefined;
+  private settled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private detach: () => void = () => undefined;
+
+  constructor(
+    readonly key: string,
+    private readonly resolve: (lock: HeldLock | null) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  start(
+    timing: ResolvedTimingOptions,
+    mode: AcquireMode,
+    signals: readonly AbortSignal[],
+    attempt: Attempt,
+  ): void {
+    const inner = (this.inner = attempt(this.gate));
+    this.detach = onFirstAbort(signals, (signal) =>
+      this.giveUp(stoppedBy(this.key, this.waited(), signal)),
+    );
+    if (mode === 'wait' && Number.isFinite(timing.waitTimeout))
+      this.timer = setTimeout(timedOut, timing.waitTimeout, this);
+    inner.then(
+      (lock) => this.settled || (this.settle(), this.resolve(lock)),
+      (error: unknown) => this.settled || (this.settle(), this.reject(error)),
+    );
+  }
+
+  waited(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  giveUp(error: LockTimeoutError): void {
+    if (this.settled) return;
+    this.settle();
+    this.gate.abort(error);
+    this.reject(error);
+    // The attempt may still win after we gave up: hand such a lock straight back.
+    this.inner!.then(
+      (lock) => lock?.release(),
+      () => undefined,
+    );
+  }
+
+  private settle(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.detach();
+  }
+}
+
+/** A module function, not a closure per attempt. */
+const timedOut = (attempt: WaitingAttempt): void =>
+  attempt.giveUp(new LockTimeoutError(attempt.key, attempt.waited(), 'timeout'));
+
+function stoppedBy(key: string, waitedMs: number, signal: AbortSignal): LockTimeoutError {
+  const kind = signal.reason instanceof ShutdownSignal ? 'shutdown' : 'aborted';
+  return new LockTimeoutError(key, waitedMs, kind, { cause: signal.reason });
 }

@@ -1,3 +1,5 @@
+import { onFirstAbort } from './abort-signals.js';
+
 /**
  * How an attempt learns that its caller stopped waiting. Its `AbortSignal` is made on first
  * use: most attempts hold the lock at the first request and never wait or retry, and a signal
@@ -5,6 +7,8 @@
  */
 export class AttemptGate {
   private controller: AbortController | undefined;
+  /** The signal of the wait under way, which `abort` aborts directly. */
+  private wait: AbortController | undefined;
   private stopped = false;
   private reason: unknown;
 
@@ -18,10 +22,31 @@ export class AttemptGate {
     return this.controller.signal;
   }
 
+  /**
+   * A signal for one wait in line, which aborts when the caller stops or `also` aborts; `end()`
+   * detaches it. One controller, not a signal of the gate's own linked to a second: a waiter
+   * is mostly this signal, and 10,000 waiters each had two, with a listener set each.
+   */
+  waitSignal(also: AbortSignal): { signal: AbortSignal; end: () => void } {
+    const wait = new AbortController();
+    if (this.stopped || also.aborted) {
+      wait.abort(this.stopped ? this.reason : also.reason);
+      return { signal: wait.signal, end: () => undefined };
+    }
+    this.wait = wait;
+    const detach = onFirstAbort([also], () => wait.abort(also.reason));
+    const end = () => {
+      detach();
+      if (this.wait === wait) this.wait = undefined;
+    };
+    return { signal: wait.signal, end };
+  }
+
   abort(reason: unknown): void {
     if (this.stopped) return;
     this.stopped = true;
     this.reason = reason;
     this.controller?.abort(reason);
+    this.wait?.abort(reason);
   }
 }

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { linkSignals, onFirstAbort } from '../../lib/lock/abort-signals.js';
+import { onFirstAbort } from '../../lib/lock/abort-signals.js';
+import { AttemptGate } from '../../lib/lock/attempt-gate.js';
 
 describe('abort-signal helpers', () => {
   it('onFirstAbort calls the listener once, with the first signal to abort', () => {
@@ -36,29 +37,35 @@ describe('abort-signal helpers', () => {
     expect(seen).toEqual(['first']);
   });
 
-  it('linkSignals aborts with the reason of the source that aborted', () => {
-    const source = new AbortController();
-    const { signal } = linkSignals([new AbortController().signal, source.signal]);
-    source.abort(new Error('why'));
-    expect(signal.aborted).toBe(true);
-    expect((signal.reason as Error).message).toBe('why');
+  it("a gate's wait signal aborts with the reason of whichever stops first: the caller or the session", () => {
+    const session = new AbortController();
+    const sessionWait = new AttemptGate().waitSignal(session.signal);
+    session.abort(new Error('lease gone'));
+    expect((sessionWait.signal.reason as Error).message).toBe('lease gone');
+    const gate = new AttemptGate();
+    const callerWait = gate.waitSignal(new AbortController().signal);
+    gate.abort('timed out');
+    expect(callerWait.signal.reason).toBe('timed out');
+    expect(gate.aborted).toBe(true);
   });
 
-  it('linkSignals is already aborted when a source was, and adds no listener then', () => {
-    const source = AbortSignal.abort('early');
-    const { signal } = linkSignals([source]);
+  it("a gate's wait signal is already aborted when the session was, and adds no listener then", () => {
+    const session = AbortSignal.abort('early');
+    const { signal } = new AttemptGate().waitSignal(session);
     expect(signal.reason).toBe('early');
-    expect(getEventListeners(source, 'abort')).toHaveLength(0);
+    expect(getEventListeners(session, 'abort')).toHaveLength(0);
   });
 
-  it('unlink detaches the linked signal from long-lived sources', () => {
-    const longLived = new AbortController();
-    const links = Array.from({ length: 100 }, () => linkSignals([longLived.signal]));
-    links.forEach((link) => link.unlink());
-    const kept = linkSignals([longLived.signal]);
-    longLived.abort('late');
-    expect(links.every((link) => !link.signal.aborted)).toBe(true);
+  it('an ended wait is detached from the long-lived session, and the gate no longer aborts it', () => {
+    const session = new AbortController();
+    const gates = Array.from({ length: 100 }, () => new AttemptGate());
+    const waits = gates.map((gate) => gate.waitSignal(session.signal));
+    waits.forEach((wait) => wait.end());
+    gates.forEach((gate) => gate.abort('caller left'));
+    const kept = new AttemptGate().waitSignal(session.signal);
+    session.abort('late');
+    expect(waits.every((wait) => !wait.signal.aborted)).toBe(true);
     expect(kept.signal.reason).toBe('late');
-    expect(getEventListeners(longLived.signal, 'abort').length).toBeLessThanOrEqual(1);
+    expect(getEventListeners(session.signal, 'abort').length).toBeLessThanOrEqual(1);
   });
 });
