@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { startEtcd } from '../tools/etcd/etcd-process.js';
 import { findEtcd } from '../tools/etcd/find-etcd.js';
@@ -7,6 +7,7 @@ import { findRedis, startRedis } from '../tools/redis/redis-process.js';
 import { type Contender } from './contenders/contender.js';
 import { CONTENDER_KINDS, type ContenderKind, createContender } from './contenders/index.js';
 import { type BenchResults, LABELS, markdown } from './report/markdown.js';
+import { scaleSectionOf, withScaleSection } from './report/scale.markdown.js';
 import { queueChart } from './report/scaling.markdown.js';
 import { contendedChart } from './report/svg-chart.js';
 import { targets } from './report/targets.js';
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
     console.log(markdown(results));
     if (!quick) {
       mkdirSync('docs', { recursive: true });
-      writeFileSync('docs/benchmarks.md', markdown(results));
+      // The scale section comes from `npm run bench:scale`: kept as it was.
+      const kept = existsSync(DOC) ? scaleSectionOf(readFileSync(DOC, 'utf8')) : undefined;
+      writeFileSync(DOC, withScaleSection(markdown(results), kept));
       writeFileSync('docs/bench-contended.svg', contendedChart(results.contended, LABELS));
       writeFileSync('docs/bench-queue.svg', queueChart(results.queue));
       console.log('wrote docs/benchmarks.md, docs/bench-contended.svg and docs/bench-queue.svg');
@@ -52,6 +55,8 @@ async function main(): Promise<void> {
     await redis.stop();
   }
 }
+
+const DOC = 'docs/benchmarks.md';
 
 /** The etcd contenders whose requests are counted: the floors, the plain lock and each shape. */
 const COUNTED: readonly ContenderKind[] = [

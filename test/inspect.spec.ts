@@ -162,6 +162,27 @@ describe('keys under the prefix that are not locks', () => {
   });
 });
 
+describe('a lock key that is not UTF-8, written by another client', () => {
+  const prefix = uniquePrefix('bytes');
+  const fx = useLockApp({ prefix });
+
+  it('is listed with \\xNN escapes, and released by that escaped name', async () => {
+    const lease = fx.etcd.lease(30, { autoKeepAlive: false });
+    const raw = Buffer.concat([
+      Buffer.from(`${prefix}job-`),
+      Buffer.from([0xff]),
+      Buffer.from('/1'),
+    ]);
+    await lease.put(raw).value('other-host/7');
+    const listed = await fx.locks.list();
+    expect(listed.map((info) => info.name)).toEqual(['job-\\xff']);
+    const released = await fx.locks.forceRelease('job-\\xff', { reason: 'stuck' });
+    expect(released.map((entry) => entry.owner)).toEqual(['other-host/7']);
+    expect((await fx.etcd.get(raw).exec()).kvs).toEqual([]);
+    await lease.revoke();
+  });
+});
+
 describe('a prefix whose keys do not fit in one reply', () => {
   const prefix = uniquePrefix('large');
   const fx = useLockApp({ prefix });

@@ -1,8 +1,17 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { filter, map, type Observable, Subject, type Subscription } from 'rxjs';
+import {
+  filter,
+  map,
+  type Observable,
+  ReplaySubject,
+  share,
+  Subject,
+  type Subscription,
+} from 'rxjs';
 import type { LockEvent } from '../interfaces/lock-event.interface.js';
 import { LockService } from '../lock.service.js';
 import { DASHBOARD_OPTIONS } from './dashboard.tokens.js';
+import { toView } from './dashboard-view.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
 
 /** A lock event as the page shows it: JSON-safe, no error objects, no lock values. */
@@ -23,21 +32,31 @@ const SHOWN: readonly LockEvent['type'][] = [
   'leader.lost',
 ];
 
-/** Keeps the recent events of this process, so a page that opens now has a feed at once. */
+/**
+ * What every open page gets: the lock list, and the recent events of this process (so a page
+ * that opens now has a feed at once). Each is turned into JSON once for all viewers: Nest
+ * serializes an object for each connection, and 300 viewers made that 300 times per change.
+ */
 @Injectable()
 export class DashboardFeed implements OnModuleDestroy {
-  private readonly recent: FeedItem[] = [];
-  private readonly live = new Subject<FeedItem>();
+  private readonly recent: string[] = [];
+  private readonly live = new Subject<string>();
   private readonly subscription: Subscription;
+  /** The list as JSON, after every change; the latest at once for a page that opens. */
+  readonly locks$: Observable<string>;
 
   constructor(
     locks: LockService,
     @Inject(DASHBOARD_OPTIONS) private readonly options: ResolvedDashboardOptions,
   ) {
+    this.locks$ = locks.watch().pipe(
+      map((list) => JSON.stringify(toView(list))),
+      share({ connector: () => new ReplaySubject<string>(1), resetOnRefCountZero: true }),
+    );
     this.subscription = locks.events$
       .pipe(
         filter((e) => SHOWN.includes(e.type)),
-        map(toFeedItem),
+        map((event) => JSON.stringify(toFeedItem(event))),
       )
       .subscribe((item) => {
         this.recent.push(item);
@@ -46,11 +65,13 @@ export class DashboardFeed implements OnModuleDestroy {
       });
   }
 
-  get items(): readonly FeedItem[] {
+  /** The recent events, as JSON. */
+  get items(): readonly string[] {
     return this.recent;
   }
 
-  get items$(): Observable<FeedItem> {
+  /** Each event as it happens, as JSON. */
+  get items$(): Observable<string> {
     return this.live.asObservable();
   }
 

@@ -19,7 +19,6 @@ import { LockService } from '../lock.service.js';
 import { DashboardFeed } from './dashboard-feed.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
 import { dashboardPage } from './dashboard.page.js';
-import { toView } from './dashboard-view.js';
 import { refuseCrossSite } from './cross-site.check.js';
 
 /**
@@ -51,7 +50,7 @@ export function dashboardController(options: ResolvedDashboardOptions): Type<unk
     /** Server-sent events: every lock after each change in etcd, and this process's events. */
     @Sse('stream')
     stream(): Observable<MessageEvent> {
-      const locks = this.locks.watch().pipe(map((list) => ({ type: 'locks', data: toView(list) })));
+      const locks = this.feed.locks$.pipe(map((data) => ({ type: 'locks', data })));
       const events = concat(from(this.feed.items), this.feed.items$).pipe(
         map((item) => ({ type: 'event', data: item })),
       );

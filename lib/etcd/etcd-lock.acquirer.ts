@@ -8,7 +8,7 @@ import { EtcdLock, type EtcdLockContext } from './etcd-lock.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { EtcdEntry } from './etcd-entry.js';
 import { settleByRead } from './in-doubt-enqueue.js';
-import { InFlightLimit } from './in-flight-limit.js';
+import { InFlightLimit, InFlightLimitPerName } from './in-flight-limit.js';
 import type { PrefixDeletes } from './prefix-deletes.watch.js';
 import { QueueLayout } from './queue-layout.js';
 import { waitForTurn } from './queue-turn.js';
@@ -22,6 +22,7 @@ export class LockAcquirer {
   private readonly cleanups = new Set<Promise<void>>();
   /** Enqueues in flight at once: a burst beyond this waits here, not in the gRPC channel. */
   private readonly enqueues = new InFlightLimit(64);
+  private readonly enqueuesPerName = new InFlightLimitPerName(4);
   private closed = false;
   private readonly anchor: WatchAnchor;
   private readonly context: EtcdLockContext;
@@ -93,8 +94,8 @@ export class LockAcquirer {
       this.deletes.ensure();
       try {
         const atHead = await retry(() =>
-          this.enqueues
-            .run(() => entry.enqueue())
+          this.enqueuesPerName
+            .run(key, () => this.enqueues.run(() => entry.enqueue()))
             .then(
               (head) => ((enqueueInDoubt = false), head),
               (error: unknown) => {

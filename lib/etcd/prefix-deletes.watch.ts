@@ -1,13 +1,8 @@
 import type { Watcher } from 'etcd3';
 import type { EtcdMembers } from './etcd-members.js';
+import { DeleteListeners, type DeleteListener } from './delete-listeners.js';
 import { type KeyDeleted, RecentDeletes } from './recent-deletes.js';
 import { cancelWatch, openWatch } from './watch-open.js';
-
-/** Told of every delete in revision order, and once if deletes may have been missed. */
-export interface DeleteListener {
-  deleted(event: KeyDeleted): void;
-  interrupted(): void;
-}
 
 /** After a stream that failed before it ever answered, so a cluster that refuses is not spun on. */
 const RETRY_AFTER_MS = 500;
@@ -26,7 +21,7 @@ const CATCH_UP_MS = 150;
 export class PrefixDeletes {
   private watcher: Watcher | undefined;
   private readonly recent = new RecentDeletes();
-  private readonly listeners = new Set<DeleteListener>();
+  private readonly listeners = new DeleteListeners();
   private waitingForCover: (() => void)[] = [];
   /** From when (`performance.now()`) deletes are expected to arrive as they happen. */
   private liveFrom = Infinity;
@@ -67,10 +62,12 @@ export class PrefixDeletes {
     return performance.now() >= this.liveFrom;
   }
 
-  /** Follows the deletes from now on; returns the function that stops following. */
-  listen(listener: DeleteListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Follows the deletes from now on, of every key or of `keys` only; returns the function that
+   * stops following.
+   */
+  listen(listener: DeleteListener, keys?: readonly string[]): () => void {
+    return this.listeners.add(listener, keys);
   }
 
   close(): void {
@@ -144,10 +141,10 @@ export class PrefixDeletes {
 
   private deleted(event: KeyDeleted): void {
     this.recent.add(event);
-    for (const listener of this.listeners) listener.deleted(event);
+    this.listeners.deleted(event);
   }
 
   private interrupt(): void {
-    for (const listener of [...this.listeners]) listener.interrupted();
+    this.listeners.interrupted();
   }
 }

@@ -4,6 +4,7 @@ import type { EntryScope, StoredEntry } from '../lock/lock-backend.interface.js'
 import { FORCE_RELEASED } from '../lock/process-owner.js';
 import { inQueueOf } from '../lock/queue-rules.js';
 import type { EtcdMembers } from './etcd-members.js';
+import { keysOfText, keyText } from './key-text.js';
 import { prefixPages } from './range-pages.js';
 
 /** `<name>/<dir>/<id>`: our read and semaphore dirs, and the Go RWMutex's `write/`. */
@@ -30,28 +31,32 @@ export function parseEntryKey(relative: string): { name: string; shape: LockShap
 export const scopeRange = (prefix: string, scope: EntryScope): string =>
   'name' in scope ? `${prefix}${scope.name}/` : `${prefix}${scope.prefix}`;
 
+/** An entry as listed from etcd: with its key's bytes, which its text may only stand for. */
+interface ListedEntry extends StoredEntry {
+  readonly rawKey: Buffer;
+}
+
 /** Every entry in `scope`, oldest first, with what its lease has left. */
 export async function listEntries(
   members: EtcdMembers,
   prefix: string,
   scope: EntryScope,
 ): Promise<StoredEntry[]> {
-  const found: { entry: Omit<StoredEntry, 'ttlRemaining'>; lease: string }[] = [];
-  for await (const page of prefixPages(members, scopeRange(prefix, scope))) {
-    for (const kv of page) {
-      // A lock entry lives on a lease; a key without one is someone's data that happens to
-      // sit under the prefix: never listed, so never force-released either.
-      if (kv.lease === '0') continue;
-      const parsed = parseEntryKey(kv.key.toString().slice(prefix.length));
-      if (!parsed || ('name' in scope && !inQueueOf(scope.name, parsed.name))) continue;
-      const key = kv.key.toString();
-      const entry = {
-        ...parsed,
-        key,
-        token: BigInt(kv.create_revision),
-        value: kv.value.toString(),
-      };
-      found.push({ entry, lease: kv.lease });
+  const found: { entry: Omit<ListedEntry, 'ttlRemaining'>; lease: string }[] = [];
+  // A name shown with `\xNN` escapes (a key that is not UTF-8) is looked up by its bytes too.
+  for (const range of keysOfText(scopeRange(prefix, scope))) {
+    for await (const page of prefixPages(members, range)) {
+      for (const kv of page) {
+        // A lock entry lives on a lease; a key without one is someone's data that happens to
+        // sit under the prefix: never listed, so never force-released either.
+        if (kv.lease === '0') continue;
+        const key = keyText(kv.key);
+        const parsed = parseEntryKey(key.slice(prefix.length));
+        if (!parsed || ('name' in scope && !inQueueOf(scope.name, parsed.name))) continue;
+        const token = BigInt(kv.create_revision);
+        const entry = { ...parsed, key, rawKey: kv.key, token, value: kv.value.toString() };
+        found.push({ entry, lease: kv.lease });
+      }
     }
   }
   const ttls = await leaseTtls(members, new Set(found.map((f) => f.lease)));
@@ -97,14 +102,15 @@ export async function forceRemove(
 }
 
 async function removeOne(client: Etcd3, entry: StoredEntry, reason: string): Promise<boolean> {
-  const same = () => client.if(entry.key, 'Create', '==', entry.token.toString());
-  const current = await client.get(entry.key).exec();
+  const key = (entry as Partial<ListedEntry>).rawKey ?? entry.key;
+  const same = () => client.if(key, 'Create', '==', entry.token.toString());
+  const current = await client.get(key).exec();
   const lease = current.kvs[0]?.lease;
   if (lease === undefined) return false;
-  const marked = client.put(entry.key).value(`${FORCE_RELEASED}${reason}`);
+  const marked = client.put(key).value(`${FORCE_RELEASED}${reason}`);
   await same()
     .then(lease === '0' ? marked : marked.lease(lease))
     .commit();
-  const res = await same().then(client.delete().key(entry.key)).commit();
+  const res = await same().then(client.delete().key(key)).commit();
   return res.succeeded;
 }

@@ -13,7 +13,7 @@ const PAGE_KEYS = 1_000;
  */
 export async function* prefixPages(
   members: EtcdMembers,
-  prefix: string,
+  prefix: string | Buffer,
 ): AsyncGenerator<IKeyValue[]> {
   const end = Range.prefix(prefix).end;
   let start: Buffer = Buffer.from(prefix);

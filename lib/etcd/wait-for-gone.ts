@@ -1,4 +1,5 @@
-import type { DeleteListener, PrefixDeletes } from './prefix-deletes.watch.js';
+import type { DeleteListener } from './delete-listeners.js';
+import type { PrefixDeletes } from './prefix-deletes.watch.js';
 import type { KeyDeleted } from './recent-deletes.js';
 
 /**
@@ -50,7 +51,7 @@ class GoneWait implements DeleteListener {
   }
 
   listen(deletes: PrefixDeletes): void {
-    this.stopListening = deletes.listen(this);
+    this.stopListening = deletes.listen(this, [...this.pending.keys(), ...this.own]);
     this.signal.addEventListener('abort', this, { once: true });
   }
 

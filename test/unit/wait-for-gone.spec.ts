@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DeleteListener, PrefixDeletes } from '../../lib/etcd/prefix-deletes.watch.js';
+import type { DeleteListener } from '../../lib/etcd/delete-listeners.js';
+import type { PrefixDeletes } from '../../lib/etcd/prefix-deletes.watch.js';
 import { type KeyDeleted, RecentDeletes } from '../../lib/etcd/recent-deletes.js';
 import { waitUntilGone } from '../../lib/etcd/wait-for-gone.js';
 

@@ -52,6 +52,7 @@ const EXPECTED = [
   'Bad input catalogue',
   'Security (TLS + auth)',
   '3000 waiters on one name in one process',
+  '10,000 waiters on distinct names in one process',
   'list() over 10,000 held locks',
   'list() over 100,000 held locks',
   'Soak',
