@@ -113,9 +113,9 @@ export class LockAcquirer {
         if (!atHead) {
           request.onQueued?.();
           this.anchor.ensure(this.members.current());
-          const turn = gate.waitSignal(session.signal);
+          const turn = gate.waitInLine(session.signal);
           try {
-            await waitForTurn(this.members, this.deletes, entry, turn.signal, retry);
+            await waitForTurn(this.members, this.deletes, entry, turn, retry);
           } finally {
             turn.end();
           }

@@ -1,3 +1,4 @@
+import type { LineWait } from '../lock/line-wait.js';
 import type { EtcdEntry, QueueSlot } from './etcd-entry.js';
 import type { EtcdMembers } from './etcd-members.js';
 import { SessionExpiredError } from './session-expired.error.js';
@@ -21,13 +22,13 @@ export function waitForTurn(
   members: EtcdMembers,
   deletes: PrefixDeletes,
   entry: EtcdEntry,
-  signal: AbortSignal,
+  wait: LineWait,
   read: RetryRead,
 ): Promise<void> {
   const waitIn = (slot: QueueSlot) =>
     slot.layout.shape.permits > 1
-      ? waitForPermits(members, entry, slot, signal)
-      : waitForPredecessors(members, deletes, entry, slot, signal, read);
+      ? waitForPermits(members, entry, slot, wait.signal)
+      : waitForPredecessors(members, deletes, entry, slot, wait, read);
   // One name, the common case, without a suspended frame of its own per waiter.
   if (entry.slots.length === 1) return waitIn(entry.slots[0]!);
   return (async () => {
@@ -51,12 +52,12 @@ async function waitForPredecessors(
   deletes: PrefixDeletes,
   entry: EtcdEntry,
   slot: QueueSlot,
-  signal: AbortSignal,
+  wait: LineWait,
   read: RetryRead,
 ): Promise<void> {
   let watchFailures = 0;
   for (;;) {
-    signal.throwIfAborted();
+    wait.throwIfAborted();
     let ahead = slot.ahead;
     slot.ahead = 'unknown';
     if (ahead === 'unknown' || ahead === 'count') ahead = await read(() => entry.readAhead(slot));
@@ -65,17 +66,17 @@ async function waitForPredecessors(
     const known = ahead.everyAhead;
     const own = entry.slots.map((s) => s.ownKey);
     const awaited = known?.entries ?? new Map([[ahead.key.toString(), ahead.createRevision]]);
-    const gone = waitUntilGone(deletes, awaited, own, ahead.asOf, signal);
+    const gone = waitUntilGone(deletes, awaited, own, ahead.asOf, wait);
     if (gone) {
       if (!(await gone)) continue;
       if (known) return turnCame(entry, slot);
       continue; // the one just ahead went: the guarded read finds the next, or says none is
     }
     try {
-      await waitForDelete(members, ahead.key, ahead.createRevision, signal);
+      await waitForDelete(members, ahead.key, ahead.createRevision, wait.signal);
       watchFailures = 0;
     } catch (error) {
-      if (signal.aborted || ++watchFailures > WATCH_FAILURES_ALLOWED) throw error;
+      if (wait.aborted || ++watchFailures > WATCH_FAILURES_ALLOWED) throw error;
     }
   }
 }

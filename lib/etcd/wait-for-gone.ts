@@ -1,3 +1,4 @@
+import type { LineWait, LineWaitListener } from '../lock/line-wait.js';
 import type { DeleteListener } from './delete-listeners.js';
 import type { PrefixDeletes } from './prefix-deletes.watch.js';
 import type { KeyDeleted } from './recent-deletes.js';
@@ -9,7 +10,7 @@ import type { KeyDeleted } from './recent-deletes.js';
  * counts only for the incarnation that was read: names are reused, and the watch may still be
  * behind `after`, so an older incarnation's delete can arrive after the read. Resolves `false`
  * when the caller must read the queue again: one of our `own` keys went (the lease expired), a
- * delete came without its previous value, deletes may have been missed, or `signal` aborted.
+ * delete came without its previous value, deletes may have been missed, or `line` was aborted.
  * `ahead` is the caller's to give: it is emptied as the deletes come.
  * `undefined` when the watch cannot vouch for every delete after `after`, or would report them
  * late (it is still catching up).
@@ -19,12 +20,12 @@ export function waitUntilGone(
   ahead: Map<string, string>,
   own: readonly string[],
   after: bigint,
-  signal: AbortSignal,
+  line: LineWait,
 ): Promise<boolean> | undefined {
   deletes.ensure();
   const missed = deletes.since(after);
-  if (!missed || !deletes.live || signal.aborted) return undefined;
-  const wait = new GoneWait(ahead, own, after, signal);
+  if (!missed || !deletes.live || line.aborted) return undefined;
+  const wait = new GoneWait(ahead, own, after, line);
   wait.listen(deletes);
   for (const event of missed) wait.deleted(event);
   wait.check();
@@ -35,7 +36,7 @@ export function waitUntilGone(
  * The wait as one object: it is the delete listener and the abort listener itself, with no
  * closures of its own, since each of 10,000 waiters has one for as long as it waits.
  */
-class GoneWait implements DeleteListener {
+class GoneWait implements DeleteListener, LineWaitListener {
   readonly gone: Promise<boolean>;
   private resolve!: (certain: boolean) => void;
   private stopListening: () => void = () => undefined;
@@ -45,14 +46,14 @@ class GoneWait implements DeleteListener {
     private readonly pending: Map<string, string>,
     private readonly own: readonly string[],
     private readonly after: bigint,
-    private readonly signal: AbortSignal,
+    private readonly line: LineWait,
   ) {
     this.gone = new Promise<boolean>((resolve) => (this.resolve = resolve));
   }
 
   listen(deletes: PrefixDeletes): void {
     this.stopListening = deletes.listen(this, [...this.pending.keys(), ...this.own]);
-    this.signal.addEventListener('abort', this, { once: true });
+    this.line.listen(this);
   }
 
   deleted({ key, revision, createRevision }: KeyDeleted): void {
@@ -73,7 +74,7 @@ class GoneWait implements DeleteListener {
     this.settle(false);
   }
 
-  /** The caller's signal aborted. */
+  /** The caller stopped waiting, or the session ended. */
   handleEvent(): void {
     this.settle(false);
   }
@@ -81,7 +82,7 @@ class GoneWait implements DeleteListener {
   /** Detaches at once, not in a `finally` on the promise: that was two closures more each. */
   private settle(certain: boolean): void {
     this.stopListening();
-    this.signal.removeEventListener('abort', this);
+    this.line.unlisten(this);
     this.resolve(certain);
   }
 }

@@ -8,20 +8,31 @@
  * flight waits on the same shutdown signal: with a listener each, an acquisition cost grew with
  * the number of others in flight.
  */
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+/** A callback, or an object whose `handleEvent` is called: no closure needed per waiter. */
+export type AbortHandler = (() => void) | { handleEvent(): void };
 
-function onAbort(signal: AbortSignal, fire: () => void): () => void {
-  let callbacks = waiting.get(signal);
-  if (!callbacks) {
-    const all = (callbacks = new Set());
+const waiting = new WeakMap<AbortSignal, Set<AbortHandler>>();
+
+/** Calls `handler` once when `signal` aborts, unless removed first. */
+export function addAbortHandler(signal: AbortSignal, handler: AbortHandler): void {
+  let handlers = waiting.get(signal);
+  if (!handlers) {
+    const all = (handlers = new Set());
     waiting.set(signal, all);
-    // Live iteration: one detached while others run is skipped, as EventTarget would.
-    const fireAll = () => all.forEach((callback) => callback());
+    // Live iteration: one removed while others run is skipped, as EventTarget would.
+    const fireAll = () => all.forEach((h) => (typeof h === 'function' ? h() : h.handleEvent()));
     signal.addEventListener('abort', fireAll, { once: true });
   }
-  callbacks.add(fire);
-  const registered = callbacks;
-  return () => registered.delete(fire);
+  handlers.add(handler);
+}
+
+export function removeAbortHandler(signal: AbortSignal, handler: AbortHandler): void {
+  waiting.get(signal)?.delete(handler);
+}
+
+function onAbort(signal: AbortSignal, fire: () => void): () => void {
+  addAbortHandler(signal, fire);
+  return () => removeAbortHandler(signal, fire);
 }
 
 /** Calls `listener` with the first of `signals` to abort. Returns a function that detaches it. */

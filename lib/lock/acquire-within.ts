@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
-import { onFirstAbort } from './abort-signals.js';
+import { addAbortHandler, removeAbortHandler } from './abort-signals.js';
 import { AttemptGate } from './attempt-gate.js';
 import type { AcquireMode, HeldLock } from './lock-backend.interface.js';
 import { ShutdownSignal } from './shutdown.js';
@@ -38,7 +38,7 @@ class WaitingAttempt {
   private inner: Promise<HeldLock | null> | undefined;
   private settled = false;
   private timer: NodeJS.Timeout | undefined;
-  private detach: () => void = () => undefined;
+  private signals: readonly AbortSignal[] = [];
 
   constructor(
     readonly key: string,
@@ -53,9 +53,8 @@ class WaitingAttempt {
     attempt: Attempt,
   ): void {
     const inner = (this.inner = attempt(this.gate));
-    this.detach = onFirstAbort(signals, (signal) =>
-      this.giveUp(stoppedBy(this.key, this.waited(), signal)),
-    );
+    this.signals = signals;
+    for (const signal of signals) addAbortHandler(signal, this);
     if (mode === 'wait' && Number.isFinite(timing.waitTimeout))
       this.timer = setTimeout(timedOut, timing.waitTimeout, this);
     inner.then(
@@ -66,6 +65,12 @@ class WaitingAttempt {
 
   waited(): number {
     return performance.now() - this.startedAt;
+  }
+
+  /** One of the caller's signals aborted: the first one to, since settling detaches. */
+  handleEvent(): void {
+    const signal = this.signals.find((s) => s.aborted);
+    if (signal) this.giveUp(stoppedBy(this.key, this.waited(), signal));
   }
 
   giveUp(error: LockTimeoutError): void {
@@ -83,7 +88,7 @@ class WaitingAttempt {
   private settle(): void {
     this.settled = true;
     clearTimeout(this.timer);
-    this.detach();
+    for (const signal of this.signals) removeAbortHandler(signal, this);
   }
 }
 

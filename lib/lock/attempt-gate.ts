@@ -1,4 +1,4 @@
-import { onFirstAbort } from './abort-signals.js';
+import { LineWait } from './line-wait.js';
 
 /**
  * How an attempt learns that its caller stopped waiting. Its `AbortSignal` is made on first
@@ -7,8 +7,8 @@ import { onFirstAbort } from './abort-signals.js';
  */
 export class AttemptGate {
   private controller: AbortController | undefined;
-  /** The signal of the wait under way, which `abort` aborts directly. */
-  private wait: AbortController | undefined;
+  /** The wait in line under way, which `abort` aborts directly. */
+  private wait: LineWait | undefined;
   private stopped = false;
   private reason: unknown;
 
@@ -23,23 +23,15 @@ export class AttemptGate {
   }
 
   /**
-   * A signal for one wait in line, which aborts when the caller stops or `also` aborts; `end()`
-   * detaches it. One controller, not a signal of the gate's own linked to a second: a waiter
-   * is mostly this signal, and 10,000 waiters each had two, with a listener set each.
+   * One wait in line, which ends when the caller stops or `also` aborts. Not a signal of the
+   * gate's own linked to a second: a waiter is mostly this wait, and 10,000 waiters each had
+   * two signals, with a listener set each.
    */
-  waitSignal(also: AbortSignal): { signal: AbortSignal; end: () => void } {
-    const wait = new AbortController();
-    if (this.stopped || also.aborted) {
-      wait.abort(this.stopped ? this.reason : also.reason);
-      return { signal: wait.signal, end: () => undefined };
-    }
-    this.wait = wait;
-    const detach = onFirstAbort([also], () => wait.abort(also.reason));
-    const end = () => {
-      detach();
-      if (this.wait === wait) this.wait = undefined;
-    };
-    return { signal: wait.signal, end };
+  waitInLine(also: AbortSignal): LineWait {
+    const wait = new LineWait(also);
+    if (this.stopped) wait.abort(this.reason);
+    else this.wait = wait;
+    return wait;
   }
 
   abort(reason: unknown): void {

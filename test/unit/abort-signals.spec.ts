@@ -37,35 +37,53 @@ describe('abort-signal helpers', () => {
     expect(seen).toEqual(['first']);
   });
 
-  it("a gate's wait signal aborts with the reason of whichever stops first: the caller or the session", () => {
+  it("a gate's wait in line aborts with the reason of whichever stops first: the caller or the session", () => {
     const session = new AbortController();
-    const sessionWait = new AttemptGate().waitSignal(session.signal);
+    const sessionWait = new AttemptGate().waitInLine(session.signal);
     session.abort(new Error('lease gone'));
-    expect((sessionWait.signal.reason as Error).message).toBe('lease gone');
+    expect((sessionWait.reason as Error).message).toBe('lease gone');
     const gate = new AttemptGate();
-    const callerWait = gate.waitSignal(new AbortController().signal);
+    const callerWait = gate.waitInLine(new AbortController().signal);
+    const signal = callerWait.signal;
     gate.abort('timed out');
-    expect(callerWait.signal.reason).toBe('timed out');
+    expect(callerWait.reason).toBe('timed out');
+    expect(signal.reason).toBe('timed out');
+    expect(() => callerWait.throwIfAborted()).toThrow('timed out');
     expect(gate.aborted).toBe(true);
   });
 
-  it("a gate's wait signal is already aborted when the session was, and adds no listener then", () => {
+  it("a gate's wait in line is already aborted when the session was, and adds no listener then", () => {
     const session = AbortSignal.abort('early');
-    const { signal } = new AttemptGate().waitSignal(session);
-    expect(signal.reason).toBe('early');
+    const wait = new AttemptGate().waitInLine(session);
+    expect(wait.aborted).toBe(true);
+    expect(wait.signal.reason).toBe('early');
     expect(getEventListeners(session, 'abort')).toHaveLength(0);
+  });
+
+  it('a wait in line calls its one listener once, and not after the listener left', () => {
+    const gate = new AttemptGate();
+    const wait = gate.waitInLine(new AbortController().signal);
+    const calls: string[] = [];
+    const left = { handleEvent: () => calls.push('left') };
+    const kept = { handleEvent: () => calls.push('kept') };
+    wait.listen(left);
+    wait.unlisten(left);
+    wait.listen(kept);
+    gate.abort('stop');
+    gate.abort('again');
+    expect(calls).toEqual(['kept']);
   });
 
   it('an ended wait is detached from the long-lived session, and the gate no longer aborts it', () => {
     const session = new AbortController();
     const gates = Array.from({ length: 100 }, () => new AttemptGate());
-    const waits = gates.map((gate) => gate.waitSignal(session.signal));
+    const waits = gates.map((gate) => gate.waitInLine(session.signal));
     waits.forEach((wait) => wait.end());
     gates.forEach((gate) => gate.abort('caller left'));
-    const kept = new AttemptGate().waitSignal(session.signal);
+    const kept = new AttemptGate().waitInLine(session.signal);
     session.abort('late');
-    expect(waits.every((wait) => !wait.signal.aborted)).toBe(true);
-    expect(kept.signal.reason).toBe('late');
+    expect(waits.every((wait) => !wait.aborted)).toBe(true);
+    expect(kept.reason).toBe('late');
     expect(getEventListeners(session.signal, 'abort').length).toBeLessThanOrEqual(1);
   });
 });

@@ -3,6 +3,7 @@ import type { DeleteListener } from '../../lib/etcd/delete-listeners.js';
 import type { PrefixDeletes } from '../../lib/etcd/prefix-deletes.watch.js';
 import { type KeyDeleted, RecentDeletes } from '../../lib/etcd/recent-deletes.js';
 import { waitUntilGone } from '../../lib/etcd/wait-for-gone.js';
+import { AttemptGate } from '../../lib/lock/attempt-gate.js';
 
 /** The delete watch as a waiter sees it, fed by hand: events arrive when the test says. */
 class HandFedDeletes {
@@ -25,6 +26,9 @@ class HandFedDeletes {
     this.recent.add(event);
     for (const listener of this.listeners) listener.deleted(event);
   }
+  listening(): number {
+    return this.listeners.size;
+  }
   interrupt(): void {
     for (const listener of [...this.listeners]) listener.interrupted();
   }
@@ -36,12 +40,14 @@ const queue = (...names: string[]) => new Map(names.map((name) => [name, '10']))
 function setUp(after: number, ahead: Map<string, string>) {
   const feed = new HandFedDeletes();
   feed.recent.reset(0n);
+  const gate = new AttemptGate();
+  const line = gate.waitInLine(new AbortController().signal);
   const waiting = waitUntilGone(
     feed as unknown as PrefixDeletes,
     ahead,
     ['own'],
     BigInt(after),
-    new AbortController().signal,
+    line,
   )!;
   /** The outcome if the wait has ended by the time pending callbacks have run, else undefined. */
   const settled = () =>
@@ -49,7 +55,7 @@ function setUp(after: number, ahead: Map<string, string>) {
       waiting,
       new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined))),
     ]);
-  return { feed, settled };
+  return { feed, settled, gate };
 }
 
 describe('waiting for the whole queue ahead to leave', () => {
@@ -83,13 +89,20 @@ describe('waiting for the whole queue ahead to leave', () => {
     expect(await compacted.settled()).toBe(false);
   });
 
+  it('sends the waiter back when its caller stops waiting, and stops listening to deletes', async () => {
+    const { feed, settled, gate } = setUp(20, queue('a'));
+    gate.abort('timed out');
+    expect(await settled()).toBe(false);
+    expect(feed.listening()).toBe(0);
+  });
+
   it('counts the deletes that reached the watch before the waiter asked', async () => {
     const feed = new HandFedDeletes();
     feed.recent.reset(0n);
     feed.deliver('a', 21);
-    const signal = new AbortController().signal;
+    const line = new AttemptGate().waitInLine(new AbortController().signal);
     const deletes = feed as unknown as PrefixDeletes;
-    const waiting = waitUntilGone(deletes, queue('a'), ['own'], 20n, signal);
+    const waiting = waitUntilGone(deletes, queue('a'), ['own'], 20n, line);
     expect(await waiting).toBe(true);
   });
 });
