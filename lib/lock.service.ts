@@ -131,9 +131,9 @@ export class LockService
   }
 
   /**
-   * `list()` now, then again after every change of any entry, read fresh each time: for
+   * `list()` now, then again after changes of any entry, read fresh each time: for
    * dashboards. Changes come from an etcd watch, not polling; a member that goes silent is
-   * left for the next one.
+   * left for the next one. Reads are at least 500 ms apart; the last change is always read.
    */
   watch(options?: ListLocksOptions): Observable<LockInfo[]> {
     return this.inspector.watch(options);

@@ -208,9 +208,9 @@ describe('many watchers of the lock list, as dashboard viewers are', () => {
     const backend = fx.app.get<LockBackend>(ETCD_LOCK_BACKEND);
     const reads = { watches: 0, lists: 0 };
     const watchEntries = backend.watchEntries.bind(backend);
-    backend.watchEntries = (scope) => (
+    backend.watchEntries = (scope, minGapMs) => (
       reads.watches++,
-      watchEntries(scope).pipe(tap(() => reads.lists++))
+      watchEntries(scope, minGapMs).pipe(tap(() => reads.lists++))
     );
     const seen: LockInfo[][][] = Array.from({ length: 50 }, () => []);
     const subscriptions = seen.map((lists) => fx.locks.watch().subscribe((l) => lists.push(l)));

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { get, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EtcdLockDashboardModule, EtcdLockModule, LockService } from '../../lib/index.js';
@@ -20,8 +20,9 @@ const HELD = 300;
 const CYCLES = 200;
 
 /**
- * An app serving the dashboard to `viewers` open pages (server-sent event streams) while it
- * takes and releases a lock of its own: each of its changes is a new list for every viewer.
+ * An app serving the dashboard to `viewers` open pages (server-sent event streams, read in a
+ * worker thread) while it takes and releases a lock of its own: its changes are new lists and
+ * events for every viewer.
  */
 export async function dashboardViewers(hosts: string, counts: number[]): Promise<ViewersPoint[]> {
   const prefix = `bench-viewers-${Date.now()}/`;
@@ -43,8 +44,8 @@ export async function dashboardViewers(hosts: string, counts: number[]): Promise
   const points: ViewersPoint[] = [];
   try {
     for (const viewers of counts) {
-      const streams = await Promise.all(Array.from({ length: viewers }, () => openStream(port)));
-      const bytesBefore = streams.reduce((sum, s) => sum + s.bytes, 0);
+      const pages = await openPages(port, viewers);
+      const bytesBefore = await pages.bytes();
       await (await locks.acquire('warm-up')).release();
       const cycles: number[] = [];
       for (let i = 0; i < CYCLES; i++) {
@@ -52,8 +53,8 @@ export async function dashboardViewers(hosts: string, counts: number[]): Promise
         await (await locks.acquire('probe')).release();
         cycles.push(performance.now() - started);
       }
-      const bytes = streams.reduce((sum, s) => sum + s.bytes, 0) - bytesBefore;
-      streams.forEach((s) => s.close());
+      const bytes = (await pages.bytes()) - bytesBefore;
+      await pages.close();
       points.push({ viewers, cycle: summarize(cycles), bytesPerCycle: bytes / CYCLES });
     }
     return points;
@@ -64,25 +65,22 @@ export async function dashboardViewers(hosts: string, counts: number[]): Promise
   }
 }
 
-/** One open page's event stream: resolves once the first list arrived. */
-function openStream(port: number): Promise<{ bytes: number; close: () => void }> {
-  return new Promise((resolve, reject) => {
-    const request = get(
-      { host: '127.0.0.1', port, path: '/locks/stream' },
-      (res: IncomingMessage) => {
-        const stream = { bytes: 0, close: () => request.destroy() };
-        let first = true;
-        res.on('data', (chunk: Buffer) => {
-          stream.bytes += chunk.length;
-          if (!first || !chunk.includes('event: locks')) return;
-          first = false;
-          resolve(stream);
-        });
-        res.on('error', () => undefined);
-      },
-    );
-    request.on('error', (error) =>
-      error.message === 'socket hang up' ? undefined : reject(error),
-    );
+/** `count` open pages in a worker thread (see viewers.worker.ts). */
+async function openPages(port: number, count: number) {
+  const worker = new Worker(new URL('../viewers.worker.js', import.meta.url), {
+    workerData: { port, path: '/locks/stream', count },
   });
+  const next = () =>
+    new Promise<{ open?: true; bytes?: number }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  await next();
+  return {
+    bytes: async () => (worker.postMessage('bytes'), (await next()).bytes!),
+    close: async () => {
+      worker.postMessage('close');
+      await new Promise((resolve) => worker.once('exit', resolve));
+    },
+  };
 }

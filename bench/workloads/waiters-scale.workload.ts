@@ -7,8 +7,8 @@ export interface WaitersPoint {
   waiters: number;
   /** `one name`: all wait for one holder; `distinct names`: each for its own. */
   spread: 'one name' | 'distinct names';
-  /** Heap of the waiting process per waiter, while they all wait. */
-  heapBytesPerWaiter: number;
+  /** Heap of the waiting process per waiter, while they all wait (from 1,000 waiters). */
+  heapBytesPerWaiter: number | undefined;
   /** From the holders letting go to the last waiter done. */
   drainMs: number;
   failures: number;
@@ -38,13 +38,13 @@ export async function waitersScale(
     const before = heap();
     const progress = { settled: 0 };
     const errors: unknown[] = [];
+    // One callback, options object and pair of handlers for all: the heap is the library's.
+    const options = { waitTimeout: 600_000 };
+    const noop = () => undefined;
+    const onServed = () => (progress.settled++, true);
+    const onFailed = (error: unknown) => (progress.settled++, errors.push(error), false);
     const outcomes = Array.from({ length: waiters }, (_, i) =>
-      waiting!.locks
-        .withLock(nameOf(i), () => undefined, { waitTimeout: 600_000 })
-        .then(
-          () => (progress.settled++, true),
-          (error: unknown) => (progress.settled++, errors.push(error), false),
-        ),
+      waiting!.locks.withLock(nameOf(i), noop, options).then(onServed, onFailed),
     );
     // Every waiter's key is in etcd: all are queued, none can hold yet.
     while (progress.settled === 0) {
@@ -57,7 +57,8 @@ export async function waitersScale(
       const why = `${settled} waiters ended before the holders let go (holders lost: ${lost})`;
       throw new Error(why, { cause: held.find((lock) => !lock.held)?.signal.reason ?? errors[0] });
     }
-    const heapBytesPerWaiter = (heap() - before) / waiters;
+    // Below 1,000 waiters the garbage of the set-up outweighs them.
+    const heapBytesPerWaiter = waiters >= 1_000 ? (heap() - before) / waiters : undefined;
     const releasedAt = performance.now();
     for (let i = 0; i < held.length; i += 1000)
       await Promise.all(held.slice(i, i + 1000).map((lock) => lock.release()));

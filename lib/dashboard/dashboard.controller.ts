@@ -13,7 +13,7 @@ import {
   type Type,
   UseGuards,
 } from '@nestjs/common';
-import { concat, from, map, merge, type Observable } from 'rxjs';
+import { map, merge, type Observable } from 'rxjs';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockService } from '../lock.service.js';
 import { DashboardFeed } from './dashboard-feed.js';
@@ -47,13 +47,11 @@ export function dashboardController(options: ResolvedDashboardOptions): Type<unk
       return page.html;
     }
 
-    /** Server-sent events: every lock after each change in etcd, and this process's events. */
+    /** Server-sent events: the locks after changes in etcd, and this process's events. */
     @Sse('stream')
     stream(): Observable<MessageEvent> {
       const locks = this.feed.locks$.pipe(map((data) => ({ type: 'locks', data })));
-      const events = concat(from(this.feed.items), this.feed.items$).pipe(
-        map((item) => ({ type: 'event', data: item })),
-      );
+      const events = this.feed.events().pipe(map((batch) => ({ type: 'events', data: batch })));
       return merge(locks, events);
     }
 

@@ -119,7 +119,7 @@ function feed(item) {
 }
 const source = new EventSource(CONFIG.base + '/stream');
 source.addEventListener('locks', (e) => { view = JSON.parse(e.data); receivedAt = Date.now(); draw(); });
-source.addEventListener('event', (e) => feed(JSON.parse(e.data)));
+source.addEventListener('events', (e) => JSON.parse(e.data).forEach(feed));
 source.onopen = () => $('status').classList.add('live');
 source.onerror = () => $('status').classList.remove('live');
 setInterval(draw, 1000);

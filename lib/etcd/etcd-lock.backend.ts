@@ -85,11 +85,10 @@ export class EtcdLockBackend implements LockBackend {
     }
   }
 
-  watchEntries(scope: EntryScope): Observable<StoredEntry[]> {
+  watchEntries(scope: EntryScope, minGapMs: number): Observable<StoredEntry[]> {
     const range = scopeRange(this.prefix, scope);
-    return readOnEveryChange(this.members, range, () =>
-      listEntries(this.members, this.prefix, scope),
-    );
+    const read = () => listEntries(this.members, this.prefix, scope);
+    return readOnEveryChange(this.members, range, read, minGapMs);
   }
 
   async forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]> {

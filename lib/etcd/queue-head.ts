@@ -41,15 +41,17 @@ export function watchQueueHead(
 
 /**
  * `read()` now, then again after changes under `prefix` (one read for the changes made during
- * another). A failed read is tried again shortly; the last answer stays the current one.
+ * another, reads at least `minGapMs` apart). A failed read is tried again shortly; the last
+ * answer stays the current one.
  */
 export function readOnEveryChange<T>(
   members: EtcdMembers,
   prefix: string,
   read: () => Promise<T>,
+  minGapMs = 0,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const reads = coalescedReads(read, (value) => subscriber.next(value), RETRY_MS);
+    const reads = coalescedReads(read, (value) => subscriber.next(value), RETRY_MS, minGapMs);
     const stop = watchPrefix(members, prefix, reads.changed);
     reads.changed();
     return () => {

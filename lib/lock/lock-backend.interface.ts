@@ -96,8 +96,11 @@ export interface LockBackend {
   watchHead(name: string): Observable<QueueHead | undefined>;
   /** The entries in `scope` now, oldest first, whoever wrote them. */
   listEntries(scope: EntryScope): Promise<StoredEntry[]>;
-  /** The entries in `scope` now, then again after every change there, until unsubscribed. */
-  watchEntries(scope: EntryScope): Observable<StoredEntry[]>;
+  /**
+   * The entries in `scope` now, then again after changes there, until unsubscribed: reads at
+   * least `minGapMs` apart, and always one after the last change.
+   */
+  watchEntries(scope: EntryScope, minGapMs: number): Observable<StoredEntry[]>;
   /**
    * Deletes each entry that is still the same incarnation (same key, same token), and has its
    * holder, in whichever process, lose it with `reason`. Resolves with the entries deleted.

@@ -1,7 +1,7 @@
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import { acquireWithin } from '../lock/acquire-within.js';
 import type { AttemptGate } from '../lock/attempt-gate.js';
-import { distinctUntilChanged, map, type Observable, startWith, Subject } from 'rxjs';
+import { distinctUntilChanged, map, type Observable, startWith, Subject, throttleTime } from 'rxjs';
 import type {
   AcquireRequest,
   EntryScope,
@@ -48,7 +48,7 @@ export class InMemoryLockBackend implements LockBackend {
       head: (name) => this.head(name),
       watchHead: (name) => this.watchHead(name),
       listEntries: (scope) => this.listEntries(scope),
-      watchEntries: (scope) => this.watchEntries(scope),
+      watchEntries: (scope, minGapMs) => this.watchEntries(scope, minGapMs),
       forceRemove: (entries, reason) => this.forceRemove(entries, reason),
       sessions: () => this.sessions(),
       close: async (reason, running) => void this.closeAs(owner, reason, running),
@@ -92,8 +92,11 @@ export class InMemoryLockBackend implements LockBackend {
     return storedEntries(this.entries, this.prefix, scope);
   }
 
-  watchEntries(scope: EntryScope): Observable<StoredEntry[]> {
-    return this.changes.pipe(
+  watchEntries(scope: EntryScope, minGapMs = 0): Observable<StoredEntry[]> {
+    const paced = { leading: true, trailing: true };
+    const changes =
+      minGapMs > 0 ? this.changes.pipe(throttleTime(minGapMs, undefined, paced)) : this.changes;
+    return changes.pipe(
       startWith(undefined),
       map(() => storedEntries(this.entries, this.prefix, scope)),
     );
