@@ -56,7 +56,7 @@ export function scaleSection(r: ScaleResults): string {
     'would) while 300 locks are held; it times its own acquire+release of a free key. The list',
     'is read at most every 500 ms and sent to each viewer; events go in batches every 250 ms.',
     '',
-    '| viewers | acquire+release median | p99 | median ÷ no viewers | list bytes sent per cycle |',
+    '| viewers | acquire+release median | p99 | median ÷ no viewers | bytes sent per cycle |',
     '|---|---|---|---|---|',
     ...r.viewers.map(
       (p) =>
