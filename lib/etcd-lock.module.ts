@@ -13,9 +13,9 @@ import {
   ETCD_LOCK_ASYNC_OPTIONS_TYPE,
   ETCD_LOCK_OPTIONS_TYPE,
 } from './etcd-lock.module-definition.js';
-import { createEtcdClient, createEtcdMembers } from './etcd/etcd-client.factory.js';
+import { createEtcdClient, createEtcdMembers } from './etcd/cluster/etcd-client.factory.js';
 import { EtcdLockBackend } from './etcd/etcd-lock.backend.js';
-import { EtcdMembers } from './etcd/etcd-members.js';
+import { EtcdMembers } from './etcd/cluster/etcd-members.js';
 import type {
   EtcdLockModuleOptions,
   ResolvedConnection,

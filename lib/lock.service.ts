@@ -8,8 +8,8 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Observable, Subscription } from 'rxjs';
-import { type CallSite, captureCallSite } from './context/call-site.js';
-import { LockContext } from './context/lock-context.js';
+import { type CallSite, captureCallSite } from './lock/call-site.js';
+import { LockContext } from './runner/lock-context.js';
 import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from './etcd-lock.constants.js';
 import { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
 import { logLockEvents } from './events/lock-event.logger.js';
@@ -28,7 +28,7 @@ import type {
 import { LockInspector } from './inspect/lock-inspector.js';
 import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
 import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
-import { LockRunner } from './lock-runner.js';
+import { LockRunner } from './runner/lock-runner.js';
 import { type LockCall, parseLockCall } from './options/lock-call.parser.js';
 import { assertLockKey, assertLockKeys } from './options/option-validators.js';
 import { startLockTelemetry } from './telemetry/lock-telemetry.js';

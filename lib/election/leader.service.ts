@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
-import { captureCallSite } from '../context/call-site.js';
+import { captureCallSite } from '../lock/call-site.js';
 import { ETCD_LOCK_BACKEND } from '../etcd-lock.constants.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import type {
@@ -16,15 +16,15 @@ import { assertLockKey } from '../options/option-validators.js';
 import { HeldLeadership } from './leadership.js';
 import { StandingCampaign } from './standing-campaign.js';
 
+/** Runs a method only while this process leads the election, for `@OnlyLeader`. @internal */
+export const RUN_AS_LEADER = Symbol('nestjs-etcd-lock:runAsLeader');
+
 /**
  * Leader election on the lock queue, in the key layout of Go's `concurrency.Election`: the
  * oldest key under `<prefix><name>/` leads and its value is the proposal, so `etcdctl elect`
  * and Go services take part in the same election. Elections and locks share the prefix, so an
  * election and a lock of the same name exclude each other.
  */
-/** Runs a method only while this process leads the election, for `@OnlyLeader`. @internal */
-export const RUN_AS_LEADER = Symbol('nestjs-etcd-lock:runAsLeader');
-
 @Injectable()
 export class LeaderService implements OnModuleDestroy {
   /** This process's current leaderships, by election name. */

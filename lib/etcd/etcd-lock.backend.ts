@@ -9,15 +9,15 @@ import type {
   QueueHead,
   StoredEntry,
 } from '../lock/lock-backend.interface.js';
-import { LockAcquirer } from './etcd-lock.acquirer.js';
-import type { EtcdLock } from './etcd-lock.js';
-import { describeEtcdFailure, UNKNOWN_HOST } from './etcd-failure.diagnosis.js';
-import type { EtcdMembers } from './etcd-members.js';
-import { HeldKeyWatch } from './held-key.watch.js';
-import { PrefixDeletes } from './prefix-deletes.watch.js';
-import { readOnEveryChange, readQueueHead, watchQueueHead } from './queue-head.js';
-import { forceRemove, listEntries, scopeRange } from './queue-listing.js';
-import { SessionPool } from './session-pool.js';
+import { LockAcquirer } from './acquire/etcd-lock.acquirer.js';
+import type { EtcdLock } from './acquire/etcd-lock.js';
+import { described } from './cluster/etcd-failure.diagnosis.js';
+import type { EtcdMembers } from './cluster/etcd-members.js';
+import { HeldKeyWatch } from './watch/held-key.watch.js';
+import { PrefixDeletes } from './watch/prefix-deletes.watch.js';
+import { readOnEveryChange, readQueueHead, watchQueueHead } from './queue/queue-head.js';
+import { forceRemove, listEntries, scopeRange } from './queue/queue-listing.js';
+import { SessionPool } from './session/session-pool.js';
 
 /** How often the current member is asked whether it still answers, while the module runs. */
 const HEARTBEAT_MS = 500;
@@ -60,13 +60,11 @@ export class EtcdLockBackend implements LockBackend {
    */
   async ping(): Promise<void> {
     const probe = this.prefix;
-    try {
-      await this.members.run((client) =>
+    await described(
+      this.members.run((client) =>
         client.if(probe, 'Mod', '<', 0).then(client.put(probe).value('')).commit(),
-      );
-    } catch (error) {
-      throw describeEtcdFailure(error, UNKNOWN_HOST);
-    }
+      ),
+    );
   }
 
   head(name: string): Promise<QueueHead | undefined> {
@@ -77,12 +75,8 @@ export class EtcdLockBackend implements LockBackend {
     return watchQueueHead(this.members, `${this.prefix}${name}/`);
   }
 
-  async listEntries(scope: EntryScope): Promise<StoredEntry[]> {
-    try {
-      return await listEntries(this.members, this.prefix, scope);
-    } catch (error) {
-      throw describeEtcdFailure(error, UNKNOWN_HOST);
-    }
+  listEntries(scope: EntryScope): Promise<StoredEntry[]> {
+    return described(listEntries(this.members, this.prefix, scope));
   }
 
   watchEntries(scope: EntryScope, minGapMs: number): Observable<StoredEntry[]> {
@@ -91,12 +85,8 @@ export class EtcdLockBackend implements LockBackend {
     return readOnEveryChange(this.members, range, read, minGapMs);
   }
 
-  async forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]> {
-    try {
-      return await forceRemove(this.members, entries, reason);
-    } catch (error) {
-      throw describeEtcdFailure(error, UNKNOWN_HOST);
-    }
+  forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]> {
+    return described(forceRemove(this.members, entries, reason));
   }
 
   sessions(): SessionDiagnostics[] {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { type Observable, Subject } from 'rxjs';
 import type { HeldLock, LockObserver } from '../lock/lock-backend.interface.js';
-import type { CallSite } from '../context/call-site.js';
+import type { CallSite } from '../lock/call-site.js';
 import { EtcdLockError } from '../errors/etcd-lock.error.js';
 import type { LockLostError } from '../errors/lock-lost.error.js';
 import type { LockEvent } from '../interfaces/lock-event.interface.js';

@@ -2,6 +2,7 @@ import type { ComparatorBuilder } from 'etcd3';
 import { LockLostError } from '../errors/lock-lost.error.js';
 import type { LockMode } from '../interfaces/lock-options.interface.js';
 import type { HeldLock, LockObserver } from './lock-backend.interface.js';
+import { LazyAbort } from './lazy-abort.js';
 import { joinLockNames, type LockShape } from './lock-shape.js';
 
 /**
@@ -10,8 +11,8 @@ import { joinLockNames, type LockShape } from './lock-shape.js';
  */
 export abstract class HeldLockBase implements HeldLock {
   readonly reentrant = false;
-  /** Created on first use of `signal`: most holders never look at it, and it is not free. */
-  private controller: AbortController | undefined;
+  /** Its signal is made on first use of `signal`: most holders never look at it. */
+  private readonly loss = new LazyAbort();
   private lost: LockLostError | undefined;
   private released: Promise<void> | undefined;
   /** Created on first use of `whenLost()`: only `withLock` bodies race against the loss. */
@@ -45,10 +46,9 @@ export abstract class HeldLockBase implements HeldLock {
    * run yet, and the line after it must not see a live signal on a lock that is gone.
    */
   get signal(): AbortSignal {
-    this.controller ??= new AbortController();
     const lost = this.noticeLoss();
-    if (lost && !this.controller.signal.aborted) this.controller.abort(lost);
-    return this.controller.signal;
+    if (lost) this.loss.abort(lost);
+    return this.loss.signal;
   }
 
   get held(): boolean {
@@ -61,7 +61,7 @@ export abstract class HeldLockBase implements HeldLock {
     this.lost = new LockLostError(this.key, reason, { cause });
     clearTimeout(this.maxHoldTimer);
     this.onLost();
-    this.controller?.abort(this.lost);
+    this.loss.abort(this.lost);
     this.lostNotice?.resolve(this.lost);
     this.observer.lost(this, this.lost);
   }

@@ -1,4 +1,5 @@
 import { addAbortHandler, removeAbortHandler } from './abort-signals.js';
+import { LazyAbort } from './lazy-abort.js';
 
 /** What a wait in line calls when it ends early. */
 export interface LineWaitListener {
@@ -11,26 +12,14 @@ export interface LineWaitListener {
  * its own, about 1.4 KB, the largest single cost of a waiter. The waits that need a real signal
  * (a watch of their own, a semaphore) get one from `signal`, made on first use.
  */
-export class LineWait {
-  aborted = false;
-  reason: unknown;
+export class LineWait extends LazyAbort {
   private listener: LineWaitListener | undefined;
-  private controller: AbortController | undefined;
   private ended = false;
 
   constructor(private readonly also: AbortSignal) {
+    super();
     if (also.aborted) this.abort(also.reason);
     else addAbortHandler(also, this);
-  }
-
-  get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    if (this.aborted && !this.controller.signal.aborted) this.controller.abort(this.reason);
-    return this.controller.signal;
-  }
-
-  throwIfAborted(): void {
-    if (this.aborted) throw this.reason;
   }
 
   /** One listener at a time, called at most once; `unlisten` before listening again. */
@@ -47,14 +36,12 @@ export class LineWait {
     this.abort(this.also.reason);
   }
 
-  abort(reason: unknown): void {
-    if (this.aborted || this.ended) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
+  override abort(reason: unknown): boolean {
+    if (this.ended || !super.abort(reason)) return false;
     const listener = this.listener;
     this.listener = undefined;
     listener?.handleEvent();
+    return true;
   }
 
   /** The wait is over: later aborts change nothing, and `also` forgets it. */

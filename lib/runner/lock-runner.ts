@@ -1,0 +1,178 @@
+import { setMaxListeners } from 'node:events';
+import { type CallSite, describeCallSite } from '../lock/call-site.js';
+import type { LockContext } from './lock-context.js';
+import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import { LockAcquireError } from '../errors/lock-acquire.error.js';
+import type { LockLostError } from '../errors/lock-lost.error.js';
+import { LockTimeoutError } from '../errors/lock-timeout.error.js';
+import { SHUTTING_DOWN } from '../errors/shutting-down.message.js';
+import type { LockTracker } from '../events/lock-tracker.js';
+import type { Lock } from '../interfaces/lock.interface.js';
+import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
+import { holdUntil } from './hold-until.js';
+import type { HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
+import { ReentrantLock } from './reentrant-lock.js';
+import { covers, joinLockNames } from '../lock/lock-shape.js';
+import { selfDeadlockOf } from './self-deadlock.check.js';
+import { leftOverMessage, withSelfHeldHint } from './lock-runner.messages.js';
+import { NestedTurns } from '../lock/nested-turns.js';
+import { RunningWork } from './running-work.js';
+import { ShutdownSignal } from '../lock/shutdown.js';
+import { type LockCall, withDefaults } from '../options/lock-call.parser.js';
+
+/** How a body under a lock ended: with its value, or overtaken by the lock's loss. */
+type BodyOrLoss<T> = { value: T } | { lost: LockLostError };
+
+/** What `LockService` does on every call: reentrancy, bookkeeping, holding, and shutdown. */
+export class LockRunner {
+  private readonly shutdown = new AbortController();
+  /** The signals of a call without one of its own: one array for all, not one per waiter. */
+  private readonly shutdownOnly = [this.shutdown.signal];
+  private readonly work = new RunningWork();
+  private readonly nested = new NestedTurns();
+
+  constructor(
+    private readonly backend: LockBackend,
+    private readonly defaults: ResolvedTimingOptions,
+    private readonly tracker: LockTracker,
+    private readonly context: LockContext,
+  ) {
+    // Every waiter listens to it; hundreds at once are normal, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
+  }
+
+  get stopped(): boolean {
+    return this.shutdown.signal.aborted;
+  }
+
+  /** New acquisitions fail from now on; waiters stop waiting; held-at-least locks go. */
+  stop(): void {
+    if (!this.shutdown.signal.aborted) this.shutdown.abort(new ShutdownSignal());
+  }
+
+  /** Gives running `withLock` bodies up to `timeoutMs`; says why each lock left is held. */
+  async drain(timeoutMs: number): Promise<string[]> {
+    await this.work.drain(timeoutMs);
+    return this.tracker
+      .heldEntries()
+      .map((entry) => leftOverMessage(entry, this.work.has(entry.lock), timeoutMs));
+  }
+
+  /** Takes the lock on `names` (already validated) as `call` says; `null` when skipped. */
+  async take(names: readonly string[], call: LockCall, site?: CallSite): Promise<Lock | null> {
+    const name = joinLockNames(names);
+    const outers = names.map((n) => this.context.find(n));
+    const outer = outers[0];
+    if (outer && outers.every((o) => o && covers(o, call.shape))) return new ReentrantLock(outer);
+    const timing = withDefaults(call.timing, this.defaults);
+    if (call.holdAtLeast > timing.maxHold) {
+      const why = `${call.holdAtLeast} ms is longer than maxHold (${timing.maxHold} ms)`;
+      throw new InvalidLockArgumentError('holdAtLeast', why);
+    }
+    if (call.onLocked === 'wait' && timing.waitTimeout > 0) this.assertNoSelfDeadlock(names);
+    const acquisition = this.tracker.begin(name);
+    try {
+      if (this.shutdown.signal.aborted) {
+        throw new LockAcquireError(name, 0, { reason: SHUTTING_DOWN });
+      }
+      const { signal, onLocked } = call;
+      const tryOnly = onLocked !== 'wait' || timing.waitTimeout === 0;
+      const lock = await this.backend.acquire({
+        key: name,
+        keys: names,
+        shape: call.shape,
+        timing,
+        mode: tryOnly ? 'try' : 'wait',
+        signals: signal ? [signal, this.shutdown.signal] : this.shutdownOnly,
+        observer: this.tracker,
+        onQueued: () => this.tracker.queued(acquisition),
+        value: call.value,
+      });
+      if (lock === null && onLocked !== 'skip') throw new LockTimeoutError(name, 0, 'busy');
+      if (lock === null) this.tracker.skipped(acquisition);
+      else {
+        this.tracker.acquired(acquisition, lock, site);
+        lock.limitHold(timing.maxHold);
+      }
+      return lock;
+    } catch (error) {
+      this.tracker.failed(acquisition, error);
+      throw withSelfHeldHint(error, name, this.tracker.heldEntries());
+    }
+  }
+
+  /** Its own method: a closure made in `take` stays alive for as long as the call waits. */
+  private assertNoSelfDeadlock(names: readonly string[]): void {
+    const heldAt = (lock: Lock) => describeCallSite(this.tracker.entry(lock as HeldLock)?.site);
+    const deadlock = selfDeadlockOf(this.context, names, heldAt);
+    if (deadlock) throw deadlock;
+  }
+
+  /**
+   * Runs `fn` under a lock `take` returned and releases it. A loss rejects at once, without
+   * waiting for `fn` (which cannot be stopped) or for the release: once the lock is gone,
+   * deleting its key is best effort and happens in the background.
+   */
+  async run<T>(lock: Lock, fn: (lock: Lock) => T | Promise<T>, holdAtLeast: number): Promise<T> {
+    if (lock instanceof ReentrantLock) {
+      // Its own context entry, so calls it makes are its children, not its siblings.
+      return this.nested.run(lock.outer, () => this.context.run(lock, () => fn(lock)));
+    }
+    const held = lock as HeldLock;
+    this.work.start(held);
+    let outcome: BodyOrLoss<T>;
+    try {
+      outcome = await this.bodyOrLoss(held, () => fn(held));
+    } catch (error) {
+      await this.finish(held, holdAtLeast);
+      throw error;
+    }
+    const lost = 'lost' in outcome ? outcome.lost : held.lostError();
+    await this.finish(held, holdAtLeast);
+    if (lost) throw lost;
+    return (outcome as { value: T }).value;
+  }
+
+  /**
+   * Runs `fn` in the async context of a lock held elsewhere (a leadership), without releasing
+   * it afterwards. Like `run`, a loss rejects at once. Shutdown waits for it as for a body.
+   */
+  async runHeld<T>(lock: HeldLock, fn: () => T | Promise<T>): Promise<T> {
+    this.work.start(lock);
+    const outcome = await this.bodyOrLoss(lock, fn).finally(() => this.work.end(lock));
+    const lost = 'lost' in outcome ? outcome.lost : lock.lostError();
+    if (lost) throw lost;
+    return (outcome as { value: T }).value;
+  }
+
+  /** The locks whose body still runs: their leases must not be revoked under them. */
+  stillRunning(): HeldLock[] {
+    return this.work.locks();
+  }
+
+  /** Runs `fn` in `lock`'s async context: its value, or the loss if that comes first. */
+  private bodyOrLoss<T>(lock: HeldLock, fn: () => T | Promise<T>): Promise<BodyOrLoss<T>> {
+    const body = this.context.run(lock, fn);
+    return Promise.race([
+      Promise.resolve(body).then((value) => ({ value })),
+      lock.whenLost().then((lost) => ({ lost })),
+    ]);
+  }
+
+  /** Releases now, or when `holdAtLeast` is up; a lost lock goes in the background. */
+  private async finish(lock: HeldLock, holdAtLeast: number): Promise<void> {
+    const since = this.tracker.acquiredAt(lock);
+    if (lock.lostError() || since === undefined) {
+      this.work.end(lock);
+      void lock.release(); // never rejects: a failed delete drops the lease instead
+    } else if (holdAtLeast > 0) {
+      // The caller gets its result now; shutdown waits for the hold, and also ends it early.
+      void holdUntil(since + holdAtLeast, [lock.signal, this.shutdown.signal])
+        .then(() => lock.release())
+        .finally(() => this.work.end(lock));
+    } else {
+      await lock.release();
+      this.work.end(lock);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { firstValueFrom } from 'rxjs';
+import { filter } from 'rxjs/operators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LockEvent, LockService } from '../../lib/index.js';
+import { BACKENDS, replicaSet, uniquePrefix } from '../support/lock-app.js';
+
+const next = (locks: LockService, type: LockEvent['type']) =>
+  firstValueFrom(locks.events$.pipe(filter((e) => e.type === type)));
+
+describe.each(BACKENDS)('alerts for work that takes too long (%s backend)', (kind) => {
+  const replicas = replicaSet(kind, {
+    prefix: uniquePrefix(`alerts-${kind}`),
+    alerts: { heldLongerThan: 150, waitingLongerThan: 100 },
+  });
+  let app: INestApplicationContext;
+  let locks: LockService;
+  beforeAll(async () => {
+    app = await replicas.context();
+    locks = app.get(LockService);
+  });
+  afterAll(() => app.close());
+
+  it('warns once a lock has been held longer than heldLongerThan', async () => {
+    const alert = next(locks, 'lock.held-too-long');
+    const lock = await locks.acquire('slow-job');
+    await expect(alert).resolves.toEqual({
+      type: 'lock.held-too-long',
+      key: 'slow-job',
+      fencingToken: lock.fencingToken,
+      heldMs: 150,
+    });
+    await lock.release();
+  });
+
+  it('warns once a caller has waited longer than waitingLongerThan', async () => {
+    const holder = await locks.acquire('queue');
+    const alert = next(locks, 'lock.waiting-too-long');
+    const waiter = locks.acquire('queue');
+    await expect(alert).resolves.toEqual({
+      type: 'lock.waiting-too-long',
+      key: 'queue',
+      waitedMs: 100,
+    });
+    await holder.release();
+    await (await waiter).release();
+  });
+});
