@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type { Etcd3 } from 'etcd3';
 import {
   ETCD_LOCK_BACKEND,
   ETCD_LOCK_CLIENT,
@@ -13,13 +12,10 @@ import {
   ETCD_LOCK_ASYNC_OPTIONS_TYPE,
   ETCD_LOCK_OPTIONS_TYPE,
 } from './etcd-lock.module-definition.js';
-import { createEtcdClient, createEtcdMembers } from './etcd/cluster/etcd-client.factory.js';
-import { EtcdLockBackend } from './etcd/etcd-lock.backend.js';
-import { EtcdMembers } from './etcd/cluster/etcd-members.js';
+import { createEtcdClient, createEtcdLockBackend } from './etcd/etcd-lock.backend.js';
 import type {
   EtcdLockModuleOptions,
   ResolvedConnection,
-  ResolvedLockSettings,
 } from './interfaces/etcd-lock-module-options.interface.js';
 import { LeaderService } from './election/leader.service.js';
 import { OnlyLeaderExplorer } from './election/only-leader.explorer.js';
@@ -55,19 +51,7 @@ type ParsedOptions = ReturnType<typeof parseModuleOptions>;
     },
     {
       provide: ETCD_LOCK_BACKEND,
-      useFactory: (
-        settings: ResolvedLockSettings,
-        connection: ResolvedConnection,
-        client: Etcd3,
-      ) => {
-        const given = connection.client;
-        // A client the user passed in is used as it is: its own pool picks the member.
-        const members = given
-          ? new EtcdMembers([{ host: 'the given client', client: given }])
-          : createEtcdMembers(connection);
-        const { prefix } = settings;
-        return new EtcdLockBackend(members, client, prefix, connection.callTimeout, !given);
-      },
+      useFactory: createEtcdLockBackend,
       inject: [ETCD_LOCK_SETTINGS, ETCD_LOCK_CONNECTION, ETCD_LOCK_CLIENT],
     },
     LockService,

@@ -1,4 +1,8 @@
 import type { Etcd3 } from 'etcd3';
+import type {
+  ResolvedConnection,
+  ResolvedLockSettings,
+} from '../interfaces/etcd-lock-module-options.interface.js';
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import type { Observable } from 'rxjs';
 import type {
@@ -12,15 +16,35 @@ import type {
 import { LockAcquirer } from './acquire/etcd-lock.acquirer.js';
 import type { EtcdLock } from './acquire/etcd-lock.js';
 import { described } from './cluster/etcd-failure.diagnosis.js';
-import type { EtcdMembers } from './cluster/etcd-members.js';
+import { createEtcdMembers } from './cluster/etcd-client.factory.js';
+import { EtcdMembers } from './cluster/etcd-members.js';
 import { HeldKeyWatch } from './watch/held-key.watch.js';
 import { PrefixDeletes } from './watch/prefix-deletes.watch.js';
 import { readOnEveryChange, readQueueHead, watchQueueHead } from './queue/queue-head.js';
 import { forceRemove, listEntries, scopeRange } from './queue/queue-listing.js';
 import { SessionPool } from './session/session-pool.js';
 
+export { createEtcdClient } from './cluster/etcd-client.factory.js';
+
 /** How often the current member is asked whether it still answers, while the module runs. */
 const HEARTBEAT_MS = 500;
+
+/**
+ * The etcd backend for the module's parsed options: the one way into `etcd/` from outside.
+ * `client` is the pooled client for users' fenced writes.
+ */
+export function createEtcdLockBackend(
+  settings: ResolvedLockSettings,
+  connection: ResolvedConnection,
+  client: Etcd3,
+): EtcdLockBackend {
+  const given = connection.client;
+  // A client the user passed in is used as it is: its own pool picks the member.
+  const members = given
+    ? new EtcdMembers([{ host: 'the given client', client: given }])
+    : createEtcdMembers(connection);
+  return new EtcdLockBackend(members, client, settings.prefix, connection.callTimeout, !given);
+}
 
 /** Locks in etcd: one lease per TTL, Go `concurrency.Mutex` key layout. */
 export class EtcdLockBackend implements LockBackend {

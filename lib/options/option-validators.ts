@@ -6,8 +6,8 @@ export const MAX_KEY_BYTES = 1024;
 /** C0 and C1 controls and DEL (NUL has its own message). */
 // oxlint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0001-\u001f\u007f-\u009f]/;
-/** `<name>/read/…`, `<name>/write/…`, `<name>/sem-<N>/…`: what the layout's entries look like. */
-const LAYOUT_SEGMENT = /^(read|write|sem-\d+)$/;
+/** `<name>/read/…`, `<name>/write/…`, `<name>/sem-<N>/…`: the segments of the key layout. */
+export const LAYOUT_SEGMENT = /^(read|write|sem-\d+)$/;
 /** The longest TTL: a lease that outlives a dead holder by more than a day is a mistake. */
 export const MAX_TTL_SECONDS = 86_400;
 

@@ -1,3 +1,4 @@
+import { entryDir } from '../lock/entry-key.js';
 import { PermitsMismatchError } from '../errors/permits-mismatch.error.js';
 import type { LockShape } from '../interfaces/lock-options.interface.js';
 import type { InMemoryLock } from './in-memory-lock.js';
@@ -67,9 +68,7 @@ export function* queued(entries: Iterable<Entry>, name: string): Generator<[Entr
 
 /** The key this entry would have in etcd, for `Lock.etcdKey` and inspection. */
 export function memoryKey(prefix: string, name: string, entry: Entry): string {
-  const { permits, mode } = entry.shape;
-  const dir = permits > 1 ? `sem-${permits}/` : mode === 'read' ? 'read/' : '';
-  return `${prefix}${name}/${dir}memory_${entry.revision}`;
+  return `${entryDir(`${prefix}${name}/`, entry.shape)}memory_${entry.revision}`;
 }
 
 /** The entries in `scope`, one per name, oldest first, as the etcd backend lists them. */

@@ -1,10 +1,7 @@
 import { type IKeyValue, type IRequestOp, Range } from 'etcd3';
 import { endOf } from '../cluster/kv-requests.js';
+import { entryDir, permitsBelowQueue, READ_DIR } from '../../lock/entry-key.js';
 import type { LockShape } from '../../lock/lock-shape.js';
-
-/** Readers' entries, as in etcd's `contrib/recipes` RWMutex (`<name>/read/…`). */
-const READ_DIR = 'read/';
-const SEMAPHORE_DIR = /^sem-(\d+)\//;
 /**
  * How many of the nearest entries ahead a plain or read lock asks for. When they are all there
  * is, the waiter knows its whole queue ahead and waits for their deletes with no further read.
@@ -12,13 +9,8 @@ const SEMAPHORE_DIR = /^sem-(\d+)\//;
 const NEAREST_AHEAD = 16;
 
 /**
- * Where one name's entries live, and which of them an entry of `shape` waits for. Every entry
- * of a name sits under `<prefix><name>/`, so a plain lock (and `etcdctl lock`) waits for all
- * of them whatever their shape:
- * - a write entry (a plain lock) is `<name>/<lease>_<slot>`, Go `concurrency.Mutex`'s layout;
- * - a read entry is `<name>/read/<lease>_<slot>` and waits only for entries outside `read/`;
- * - a semaphore entry is `<name>/sem-<N>/<lease>_<slot>`: N in the key, so that every waiter
- *   can check that the entries ahead agree on it without reading their values.
+ * Where one name's entries live (the layout is `lock/entry-key.ts`'s), and which of them an
+ * entry of `shape` waits for. Our entries' ids are `<lease>_<slot>`.
  */
 export class QueueLayout {
   /** `<prefix><name>/`: every entry of the name, and of names nested under it. */
@@ -32,8 +24,7 @@ export class QueueLayout {
     readonly shape: LockShape,
   ) {
     this.queue = `${prefix}${name}/`;
-    if (shape.permits > 1) this.dir = `${this.queue}sem-${shape.permits}/`;
-    else this.dir = shape.mode === 'read' ? `${this.queue}${READ_DIR}` : this.queue;
+    this.dir = entryDir(this.queue, shape);
   }
 
   /** How many byte ranges `blockerRanges` gives: two for a reader, else one. */
@@ -77,9 +68,7 @@ export class QueueLayout {
 
   /** The permits an entry's key says it counts with; other clients' keys are plain locks (1). */
   permitsOf(entry: IKeyValue): number {
-    const below = entry.key.subarray(Buffer.byteLength(this.queue)).toString();
-    const semaphore = SEMAPHORE_DIR.exec(below);
-    return semaphore ? Number(semaphore[1]) : 1;
+    return permitsBelowQueue(entry.key.subarray(Buffer.byteLength(this.queue)).toString());
   }
 }
 

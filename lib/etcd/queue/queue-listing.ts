@@ -1,31 +1,11 @@
 import type { Etcd3 } from 'etcd3';
-import type { LockShape } from '../../interfaces/lock-options.interface.js';
 import type { EntryScope, StoredEntry } from '../../lock/lock-backend.interface.js';
+import { parseEntryKey } from '../../lock/entry-key.js';
 import { FORCE_RELEASED } from '../../lock/process-owner.js';
 import { inQueueOf } from '../../lock/queue-rules.js';
 import type { EtcdMembers } from '../cluster/etcd-members.js';
 import { keysOfText, keyText } from './key-text.js';
 import { prefixPages } from './range-pages.js';
-
-/** `<name>/<dir>/<id>`: our read and semaphore dirs, and the Go RWMutex's `write/`. */
-const DIR = /^(.*)\/(read|write|sem-(\d+))$/;
-
-/**
- * The name and shape an entry's key says it has, below `prefix`: `<name>/<id>` is a plain
- * lock (ours, `etcdctl lock`, Go's Mutex and Election), `<name>/read/<id>` a reader,
- * `<name>/sem-<N>/<id>` a semaphore holder, `<name>/write/<id>` a Go RWMutex writer.
- */
-export function parseEntryKey(relative: string): { name: string; shape: LockShape } | undefined {
-  const cut = relative.lastIndexOf('/');
-  if (cut <= 0) return undefined;
-  const parent = relative.slice(0, cut);
-  const dir = DIR.exec(parent);
-  if (!dir) return { name: parent, shape: { mode: 'write', permits: 1 } };
-  const [, name, kind, permits] = dir;
-  if (!name) return undefined;
-  if (kind === 'read') return { name, shape: { mode: 'read', permits: 1 } };
-  return { name, shape: { mode: 'write', permits: permits ? Number(permits) : 1 } };
-}
 
 /** Where the entries of `scope` live in etcd. */
 export const scopeRange = (prefix: string, scope: EntryScope): string =>
