@@ -1,5 +1,5 @@
 import type { EtcdMembers } from '../cluster/etcd-members.js';
-import { cancelWatch, openWatch } from '../watch/watch-open.js';
+import { waitOnWatch } from '../watch/watch-wait.js';
 
 /**
  * Resolves once the incarnation of `key` created at `createRevision` is gone, or may be: a
@@ -17,35 +17,15 @@ export async function waitForDelete(
   createRevision: string,
   signal: AbortSignal,
 ): Promise<void> {
-  signal.throwIfAborted();
-  const member = members.current();
-  const silenced = members.silenced(member);
-  let settle!: (error?: unknown) => void;
-  const gone = new Promise<void>((resolve, reject) => {
-    settle = (error) => (error === undefined ? resolve() : reject(error));
+  await waitOnWatch(members, signal, {
+    interrupted: true,
+    watch: (member) => member.client.watch().key(key).withPreviousKV(),
+    deleted: (_kv, previous, settle) => {
+      if (!previous || previous.create_revision === createRevision) settle(true);
+    },
+    readAfterWatch: async (member) => {
+      const current = await members.on(member, (client) => client.get(key).exec());
+      return !current.kvs[0] || current.kvs[0].create_revision !== createRevision || undefined;
+    },
   });
-  gone.catch(() => undefined); // settled early (abort, error) while we are still reading
-  const onAbort = () => settle(signal.reason);
-  const onSilenced = () => settle();
-  signal.addEventListener('abort', onAbort, { once: true });
-  silenced.addEventListener('abort', onSilenced, { once: true });
-  const { watcher, ready } = openWatch(member.client.watch().key(key).withPreviousKV());
-  watcher.on('delete', (_kv, previous) => {
-    if (!previous || previous.create_revision === createRevision) settle();
-  });
-  watcher.once('error', (error) => settle(error));
-  // The stream ended (its member lost its leader, `hasleader`): events may be missed, read again.
-  watcher.once('disconnected', (error: unknown) => (members.failed(member, error), settle()));
-  try {
-    // A frozen member never confirms the watch: the heartbeat's verdict must end this wait too.
-    const settled = await Promise.race([ready.then(() => false), gone.then(() => true)]);
-    if (settled) return;
-    const current = await members.on(member, (client) => client.get(key).exec());
-    if (!current.kvs[0] || current.kvs[0].create_revision !== createRevision) return;
-    await gone;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    silenced.removeEventListener('abort', onSilenced);
-    cancelWatch(watcher);
-  }
 }

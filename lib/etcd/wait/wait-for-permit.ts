@@ -1,7 +1,7 @@
 import type { IKeyValue } from 'etcd3';
 import type { EtcdMember, EtcdMembers } from '../cluster/etcd-members.js';
 import type { QueueLayout } from '../queue/queue-layout.js';
-import { cancelWatch, openWatch } from '../watch/watch-open.js';
+import { waitOnWatch } from '../watch/watch-wait.js';
 
 /** An incarnation of a key: names are reused, revisions are not. */
 const idOf = (kv: IKeyValue) => `${kv.create_revision}@${kv.key.toString('hex')}`;
@@ -25,43 +25,22 @@ export async function waitForPermit(
   readAhead: (member: EtcdMember) => Promise<IKeyValue[]>,
   signal: AbortSignal,
 ): Promise<boolean> {
-  signal.throwIfAborted();
   const permits = layout.shape.permits;
-  const member = members.current();
-  const silenced = members.silenced(member);
-  let settle!: (certain: boolean, error?: unknown) => void;
-  const turn = new Promise<boolean>((resolve, reject) => {
-    settle = (certain, error) => (error === undefined ? resolve(certain) : reject(error));
-  });
-  turn.catch(() => undefined); // settled early (abort, error) while we are still reading
-  const onAbort = () => settle(false, signal.reason);
-  const onSilenced = () => settle(false);
-  signal.addEventListener('abort', onAbort, { once: true });
-  silenced.addEventListener('abort', onSilenced, { once: true });
   let ahead: Set<string> | undefined;
   const goneEarly = new Set<string>();
-  const builder = member.client.watch().prefix(layout.queue).only('delete').withPreviousKV();
-  const { watcher, ready } = openWatch(builder);
-  watcher.on('delete', (kv, previous) => {
-    if (!previous || kv.key.toString() === ownKey) return settle(false);
-    if (!ahead) return void goneEarly.add(idOf(previous));
-    ahead.delete(idOf(previous));
-    if (ahead.size < permits) settle(true);
+  return waitOnWatch(members, signal, {
+    interrupted: false,
+    watch: (member) => member.client.watch().prefix(layout.queue).only('delete').withPreviousKV(),
+    deleted: (kv, previous, settle) => {
+      if (!previous || kv.key.toString() === ownKey) return settle(false);
+      if (!ahead) return void goneEarly.add(idOf(previous));
+      ahead.delete(idOf(previous));
+      if (ahead.size < permits) settle(true);
+    },
+    readAfterWatch: async (member) => {
+      const entries = await readAhead(member);
+      ahead = new Set(entries.map(idOf).filter((id) => !goneEarly.has(id)));
+      return ahead.size < permits || undefined;
+    },
   });
-  watcher.once('error', (error) => settle(false, error));
-  // The stream ended (its member lost its leader, `hasleader`): events may be missed, read again.
-  watcher.once('disconnected', (error: unknown) => (members.failed(member, error), settle(false)));
-  try {
-    // A frozen member never confirms the watch: the heartbeat's verdict must end this wait too.
-    const confirmed = await Promise.race([ready, turn]);
-    if (typeof confirmed === 'boolean') return confirmed;
-    const entries = await readAhead(member);
-    ahead = new Set(entries.map(idOf).filter((id) => !goneEarly.has(id)));
-    if (ahead.size < permits) return true;
-    return await turn;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    silenced.removeEventListener('abort', onSilenced);
-    cancelWatch(watcher);
-  }
 }
