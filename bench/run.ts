@@ -23,6 +23,7 @@ import { manyKeys } from './workloads/many-keys.workload.js';
 import { queueLength } from './workloads/queue-length.workload.js';
 import { roundTrips } from './workloads/round-trips.workload.js';
 import { uncontended } from './workloads/uncontended.workload.js';
+import { log, runBench } from './bench-main.js';
 
 /**
  * `npm run bench [-- --quick]`: every contender on the same etcd (and redis-server), in the
@@ -148,12 +149,4 @@ function machineFacts(): string {
   return `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${etcdVersion}, ${redisVersion.split(' ').slice(0, 3).join(' ')}`;
 }
 
-const startedAt = Date.now();
-function log(line: string): void {
-  process.stderr.write(`${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${line}\n`);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -5,6 +5,7 @@ import { scaleSection, withScaleSection } from './report/scale.markdown.js';
 import { dashboardViewers } from './workloads/dashboard-viewers.workload.js';
 import { listingScale } from './workloads/listing-scale.workload.js';
 import { waitersScale } from './workloads/waiters-scale.workload.js';
+import { log, runBench } from './bench-main.js';
 
 const DOC = 'docs/benchmarks.md';
 
@@ -42,12 +43,4 @@ async function main(): Promise<void> {
   }
 }
 
-const startedAt = Date.now();
-function log(line: string): void {
-  process.stderr.write(`${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${line}\n`);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);
