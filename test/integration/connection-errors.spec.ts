@@ -11,6 +11,7 @@ import {
 } from '../../lib/index.js';
 import { freePort } from '../../tools/etcd/free-port.js';
 import { CapturingLogger } from '../support/capturing-logger.js';
+import { etcdHosts, uniquePrefix } from '../support/lock-app.js';
 
 async function boot(options: EtcdLockModuleOptions) {
   const logger = new CapturingLogger();
@@ -76,4 +77,22 @@ describe('an etcd that cannot be reached is named, with its cause and a hint', (
       await moduleRef.close();
     },
   );
+});
+
+describe('a member that refuses connections, listed before one that works', () => {
+  it('costs no retry: with retries 0, the first acquisition goes through the working member', async () => {
+    const down = `127.0.0.1:${await freePort()}`;
+    // No start-up ping (log 'none'): the acquisition is the first request, and meets the down member first.
+    const { moduleRef, locks } = await boot({
+      hosts: [down, etcdHosts()],
+      prefix: uniquePrefix('down-member'),
+      log: 'none',
+    });
+    const first = await locks.acquire('job');
+    await first.release();
+    const second = await locks.acquire('job');
+    await second.release();
+    expect(second.fencingToken).toBeGreaterThan(first.fencingToken);
+    await moduleRef.close();
+  });
 });

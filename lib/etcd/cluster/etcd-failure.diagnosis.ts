@@ -25,6 +25,17 @@ export function isTransientEtcdError(error: unknown): boolean {
   );
 }
 
+/**
+ * The request never left the client: no connection to the member (refused, unresolved, or
+ * never established). Nothing reached etcd, so nothing is in doubt and another member may
+ * take it as it is. A reset or a deadline may follow a request etcd received.
+ */
+export function neverSent(error: unknown): boolean {
+  return (
+    error instanceof Error && /No connection established|ECONNREFUSED|ENOTFOUND/.test(error.message)
+  );
+}
+
 /** Named when a request did not go through `EtcdMembers`, which records the member. */
 const UNKNOWN_HOST = 'the configured hosts';
 

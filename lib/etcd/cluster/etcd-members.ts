@@ -1,9 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { type Etcd3, GRPCDeadlineExceededError } from 'etcd3';
-import { recordFailedHost } from './etcd-failure.diagnosis.js';
+import { isTransientEtcdError, neverSent, recordFailedHost } from './etcd-failure.diagnosis.js';
 import { MemberLatency } from './member-latency.js';
-import { isTransientEtcdError } from './etcd-failure.diagnosis.js';
 
 /** One etcd endpoint and a client that talks to it alone. */
 export interface EtcdMember {
@@ -71,9 +70,23 @@ export class EtcdMembers {
     return this.state(member).silenced.signal;
   }
 
-  /** Runs one request on the current member; a transient failure moves on from it. */
-  run<T>(request: (client: Etcd3) => Promise<T>): Promise<T> {
-    return this.on(this.current(), request);
+  /**
+   * Runs one request on the current member; a transient failure moves on from it. A request
+   * that never left the client goes to the next member at once, and costs the caller no retry:
+   * with a member down, every retry would otherwise be spent on its refusals while it is still
+   * picked (its skip lapsed, or all were skipped during an election), as a leader kill showed.
+   */
+  async run<T>(request: (client: Etcd3) => Promise<T>): Promise<T> {
+    for (let tried = 1; ; tried++) {
+      const member = this.current();
+      try {
+        return await this.on(member, request);
+      } catch (error) {
+        if (tried >= this.members.length || !neverSent(error) || this.current() === member) {
+          throw error;
+        }
+      }
+    }
   }
 
   /** Runs one request on `member`; a transient failure marks it silent. */

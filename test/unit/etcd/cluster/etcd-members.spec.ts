@@ -17,6 +17,7 @@ function members(hosts: string[], silent: string[] = []) {
   const list = hosts.map((host) => ({
     host,
     client: {
+      host,
       close: () => closed.push(host),
       maintenance: {
         status: () =>
@@ -28,6 +29,9 @@ function members(hosts: string[], silent: string[] = []) {
   }));
   return { set: new EtcdMembers(list), closed };
 }
+
+/** The host a stand-in client stands in for. */
+const hostOf = (client: Etcd3): string => (client as unknown as { host: string }).host;
 
 describe('choosing the etcd member to talk to', () => {
   it('stays on the first member while it answers', () => {
@@ -100,6 +104,44 @@ describe('choosing the etcd member to talk to', () => {
     const signal = set.silenced(set.current());
     set.failed(set.current(), new GRPCUnavailableError('refused'));
     expect(signal.aborted).toBe(false);
+  });
+
+  it('sends a request that never left the client on to the next member, at no retry', async () => {
+    const { set } = members(['a', 'b', 'c']);
+    const asked: string[] = [];
+    const answer = await set.run(async (client) => {
+      const host = hostOf(client);
+      asked.push(host);
+      if (host === 'a')
+        throw new GRPCUnavailableError(
+          'No connection established. Last error: Error: connect ECONNREFUSED',
+        );
+      return host;
+    });
+    expect({ answer, asked }).toEqual({ answer: 'b', asked: ['a', 'b'] });
+  });
+
+  it('does not resend a request that may have reached etcd: the caller decides', async () => {
+    const { set } = members(['a', 'b']);
+    const asked: string[] = [];
+    const request = set.run(async (client) => {
+      asked.push(hostOf(client));
+      throw new GRPCUnavailableError('read ECONNRESET');
+    });
+    await expect(request).rejects.toThrow('ECONNRESET');
+    expect(asked).toEqual(['a']);
+    expect(set.current().host).toBe('b');
+  });
+
+  it('tries each member once when none can be reached, then fails', async () => {
+    const { set } = members(['a', 'b', 'c']);
+    const asked: string[] = [];
+    const request = set.run(async (client) => {
+      asked.push(hostOf(client));
+      throw new GRPCUnavailableError('connect ECONNREFUSED');
+    });
+    await expect(request).rejects.toThrow('ECONNREFUSED');
+    expect(asked).toEqual(['a', 'b', 'c']);
   });
 
   it('closes the clients only when they are its own', () => {
