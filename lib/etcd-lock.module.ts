@@ -17,9 +17,7 @@ import type {
   EtcdLockModuleOptions,
   ResolvedConnection,
 } from './interfaces/etcd-lock-module-options.interface.js';
-import { LeaderService } from './election/leader.service.js';
-import { OnlyLeaderExplorer } from './election/only-leader.explorer.js';
-import { LockService } from './lock.service.js';
+import { LOCK_CORE_EXPORTS, LOCK_CORE_PROVIDERS } from './etcd-lock.providers.js';
 import { parseModuleOptions } from './options/module-options.parser.js';
 
 const PARSED_OPTIONS = 'ETCD_LOCK:PARSED_OPTIONS';
@@ -54,11 +52,9 @@ type ParsedOptions = ReturnType<typeof parseModuleOptions>;
       useFactory: createEtcdLockBackend,
       inject: [ETCD_LOCK_SETTINGS, ETCD_LOCK_CONNECTION, ETCD_LOCK_CLIENT],
     },
-    LockService,
-    LeaderService,
-    OnlyLeaderExplorer,
+    ...LOCK_CORE_PROVIDERS,
   ],
-  exports: [LockService, LeaderService, ETCD_LOCK_CLIENT],
+  exports: [...LOCK_CORE_EXPORTS, ETCD_LOCK_CLIENT],
 })
 export class EtcdLockModule extends ConfigurableEtcdLockModule {
   /** Registers the module (global unless `isGlobal: false`). Every option has a default. */

@@ -8,11 +8,9 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Observable, Subscription } from 'rxjs';
-import { type CallSite, captureCallSite } from './lock/call-site.js';
+import { captureCallSite } from './lock/call-site.js';
 import { LockContext } from './runner/lock-context.js';
 import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from './etcd-lock.constants.js';
-import { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
-import { logLockEvents } from './events/lock-event.logger.js';
 import { LockTracker } from './events/lock-tracker.js';
 import type { ResolvedLockSettings } from './interfaces/etcd-lock-module-options.interface.js';
 import type { Lock } from './interfaces/lock.interface.js';
@@ -26,48 +24,40 @@ import type {
   LockInfo,
 } from './interfaces/lock-entry.interface.js';
 import { LockInspector } from './inspect/lock-inspector.js';
-import type { HeldLock, LockBackend } from './lock/lock-backend.interface.js';
+import type { LockBackend } from './lock/lock-backend.interface.js';
 import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
 import { LockRunner } from './runner/lock-runner.js';
-import { type LockCall, parseLockCall } from './options/lock-call.parser.js';
+import { parseLockCall } from './options/lock-call.parser.js';
 import { assertLockKey, assertLockKeys } from './options/option-validators.js';
 import { startLockTelemetry } from './telemetry/lock-telemetry.js';
 
-/** The entry point `@WithLock` calls with options it parsed when it was applied. @internal */
-export const RUN_LOCKED = Symbol('nestjs-etcd-lock:runLocked');
-/** Takes an entry as a parsed call says, for `LeaderService`. @internal */
-export const TAKE_ENTRY = Symbol('nestjs-etcd-lock:takeEntry');
-/** Puts an event on `events$`, for `LeaderService`. @internal */
-export const EMIT_EVENT = Symbol('nestjs-etcd-lock:emitEvent');
-/** Runs a function under an entry already held, for `@OnlyLeader`. @internal */
-export const RUN_HELD = Symbol('nestjs-etcd-lock:runHeld');
-
+/**
+ * Distributed locks on etcd: take one and run under it (`withLock`), hold one across calls
+ * (`acquire`), or look at and clear the queues of every replica (`list`, `forceRelease`). One
+ * per application, from `EtcdLockModule`; `@WithLock` runs on the same machinery.
+ */
 @Injectable()
 export class LockService
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
-  private readonly tracker: LockTracker;
-  private readonly context = new LockContext();
-  private readonly runner: LockRunner;
-  private readonly inspector: LockInspector;
-  private readonly subscriptions: (Subscription | undefined)[] = [];
+  // Injected as properties, so that the constructor (and the published types) shows none of
+  // the internal pieces; both modules provide them (etcd-lock.providers.ts).
+  @Inject(ETCD_LOCK_SETTINGS) private readonly settings!: ResolvedLockSettings;
+  @Inject(ETCD_LOCK_BACKEND) private readonly backend!: LockBackend;
+  @Inject(LockTracker) private readonly tracker!: LockTracker;
+  @Inject(LockContext) private readonly context!: LockContext;
+  @Inject(LockRunner) private readonly runner!: LockRunner;
+  @Inject(LockInspector) private readonly inspector!: LockInspector;
+  private telemetry: Subscription | undefined;
   private readonly logger = new Logger('EtcdLock');
-  /** Every acquisition, wait, release and loss in this process, as it happens. */
-  readonly events$: Observable<LockEvent>;
 
-  constructor(
-    @Inject(ETCD_LOCK_SETTINGS) private readonly settings: ResolvedLockSettings,
-    @Inject(ETCD_LOCK_BACKEND) private readonly backend: LockBackend,
-  ) {
-    this.tracker = new LockTracker(settings.alerts);
-    this.events$ = this.tracker.events$;
-    this.runner = new LockRunner(backend, settings.defaults, this.tracker, this.context);
-    this.inspector = new LockInspector(backend, this.tracker, settings.prefix);
-    this.subscriptions.push(logLockEvents(this.events$, settings.log));
+  /** Every acquisition, wait, release and loss in this process, as it happens. */
+  get events$(): Observable<LockEvent> {
+    return this.tracker.events$;
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.settings.telemetry) this.subscriptions.push(await startLockTelemetry(this.events$));
+    if (this.settings.telemetry) this.telemetry = await startLockTelemetry(this.events$);
   }
 
   /** Says once, at start-up, if etcd cannot serve locks; the app starts anyway (etcd may come up). */
@@ -108,7 +98,7 @@ export class LockService
     const call = parseLockCall(options, 'withLock');
     const site = captureCallSite(this.withLock);
     // Returned, not awaited: a suspended frame here costs each of 10,000 waiters heap.
-    return this[RUN_LOCKED](assertLockKeys(key), fn, call, site) as Promise<T>;
+    return this.runner.runLocked(assertLockKeys(key), fn, call, site) as Promise<T>;
   }
 
   /** The lock held in the calling async context: for `key`, or the innermost one. */
@@ -163,43 +153,6 @@ export class LockService
     return this.backend.ping();
   }
 
-  /** Takes `name` (already validated) as `call` says. @internal */
-  [TAKE_ENTRY](name: string, call: LockCall, site: CallSite): Promise<Lock | null> {
-    return this.runner.take([name], call, site);
-  }
-
-  /** @internal */
-  [EMIT_EVENT](event: LockEvent): void {
-    this.tracker.emit(event);
-  }
-
-  /** Runs `fn` in the context of `entry`, held elsewhere; a loss rejects at once. @internal */
-  [RUN_HELD]<T>(entry: HeldLock, fn: () => T | Promise<T>): Promise<T> {
-    return this.runner.runHeld(entry, fn);
-  }
-
-  /**
-   * `withLock` with options already parsed: `onLocked: 'skip'` resolves `undefined` without
-   * running `fn`; a lock lost while `fn` ran rejects with `LockLostError` instead of its result.
-   * @internal
-   */
-  async [RUN_LOCKED]<T>(
-    names: readonly string[],
-    fn: (lock: Lock) => T | Promise<T>,
-    call: LockCall,
-    site?: CallSite,
-  ): Promise<T | undefined> {
-    if (typeof fn !== 'function') {
-      throw new InvalidLockArgumentError(
-        'withLock callback',
-        `expected a function, got ${typeof fn}`,
-      );
-    }
-    return this.runner
-      .take(names, call, site)
-      .then((lock) => (lock === null ? undefined : this.runner.run(lock, fn, call.holdAtLeast)));
-  }
-
   /**
    * Stops new acquisitions and lets running `withLock`/`@WithLock` bodies finish, up to
    * `shutdownTimeout`. Locks from `acquire()` are their caller's to release: shutdown does not
@@ -220,7 +173,7 @@ export class LockService
   async onApplicationShutdown(): Promise<void> {
     this.runner.stop();
     await this.backend.close(SHUTTING_DOWN, this.runner.stillRunning());
-    for (const subscription of this.subscriptions) subscription?.unsubscribe();
+    this.telemetry?.unsubscribe();
     this.tracker.complete();
   }
 }

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { LeaderService, RUN_AS_LEADER } from '../election/leader.service.js';
+import { OnlyLeaderCampaigns } from '../election/only-leader.campaigns.js';
 import { ONLY_LEADER_ELECTION } from '../election/only-leader.metadata.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
@@ -9,7 +9,7 @@ import { copyMethodMetadata } from './copy-method-metadata.js';
 import { decoratedMethod } from './decorated-method.js';
 
 // Nest names the property in its missing-provider error, so the description says the fix.
-const LEADER_SERVICE = Symbol('LeaderService from EtcdLockModule.forRoot()');
+const CAMPAIGNS = Symbol('LeaderService from EtcdLockModule.forRoot()');
 
 /**
  * Runs the method only on the replica that leads `election`; elsewhere the call is skipped
@@ -30,14 +30,14 @@ export function OnlyLeader(election: string): OnlyLeaderDecorator {
     if (kind === 'observable') {
       throw new InvalidLockArgumentError('@OnlyLeader target', `${where}: make it async`);
     }
-    Inject(LeaderService)(target, LEADER_SERVICE);
+    Inject(OnlyLeaderCampaigns)(target, CAMPAIGNS);
     const wrapped = {
-      async [method](this: { [LEADER_SERVICE]?: LeaderService }, ...args: unknown[]) {
-        const leaders = this?.[LEADER_SERVICE];
-        if (typeof leaders?.[RUN_AS_LEADER] !== 'function') {
+      async [method](this: { [CAMPAIGNS]?: OnlyLeaderCampaigns }, ...args: unknown[]) {
+        const campaigns = this?.[CAMPAIGNS];
+        if (typeof campaigns?.runAsLeader !== 'function') {
           throw new LockModuleMissingError(className, method, '@OnlyLeader');
         }
-        return leaders[RUN_AS_LEADER](name, () => original.apply(this, args));
+        return campaigns.runAsLeader(name, () => original.apply(this, args));
       },
     }[method]!;
     copyMethodMetadata(original, wrapped);

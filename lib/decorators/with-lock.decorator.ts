@@ -6,16 +6,19 @@ import type {
   SkippingWithLockDecorator,
   WithLockDecorator,
 } from '../interfaces/with-lock-decorator.interface.js';
-import { LockService, RUN_LOCKED } from '../lock.service.js';
+import { LockRunner } from '../runner/lock-runner.js';
 import { parseDecoratorOptions } from '../options/lock-call.parser.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
 import { decoratedMethod } from './decorated-method.js';
 import { assertLockKeyForm, type LockKey, resolveLockKey } from './lock-key.resolver.js';
 import { lockAroundObservable } from './observable-lock.js';
 
-/** Where Nest injects each decorated instance's own `LockService` (one per application). */
+/**
+ * Where Nest injects each decorated instance's lock runner (one per application): the module's
+ * internal provider, which `LockService.withLock` runs on too.
+ */
 // Nest names the property in its missing-provider error, so the description says the fix.
-const LOCK_SERVICE = Symbol('LockService from EtcdLockModule.forRoot()');
+const LOCK_RUNNER = Symbol('LockService from EtcdLockModule.forRoot()');
 
 /**
  * Holds the lock while the method runs, on controllers and plain providers alike: until its
@@ -44,32 +47,32 @@ export function WithLock(
       descriptor.value,
     );
     const site = `@WithLock on ${where}`;
-    Inject(LockService)(target, LOCK_SERVICE);
-    const serviceOf = (self: { [LOCK_SERVICE]?: LockService }): LockService => {
-      const service = self?.[LOCK_SERVICE];
-      if (typeof service?.[RUN_LOCKED] !== 'function') {
+    Inject(LockRunner)(target, LOCK_RUNNER);
+    const runnerOf = (self: Decorated): LockRunner => {
+      const runner = self?.[LOCK_RUNNER];
+      if (typeof runner?.runLocked !== 'function') {
         throw new LockModuleMissingError(className, method);
       }
-      return service;
+      return runner;
     };
     const wrapped =
       kind === 'observable'
         ? {
-            [method](this: { [LOCK_SERVICE]?: LockService }, ...args: unknown[]) {
-              const service = serviceOf(this);
+            [method](this: Decorated, ...args: unknown[]) {
+              const runner = runnerOf(this);
               const name = resolveLockKey(lockKey, this, args);
               return lockAroundObservable(
-                (body, signal) => service[RUN_LOCKED](name, body, { ...call, signal }, site),
+                (body, signal) => runner.runLocked(name, body, { ...call, signal }, site),
                 () => original.apply(this, args) as Observable<unknown>,
               );
             },
           }[method]!
         : {
-            async [method](this: { [LOCK_SERVICE]?: LockService }, ...args: unknown[]) {
-              const service = serviceOf(this);
+            async [method](this: Decorated, ...args: unknown[]) {
+              const runner = runnerOf(this);
               const name = resolveLockKey(lockKey, this, args);
               const body = () => original.apply(this, args);
-              return service[RUN_LOCKED](
+              return runner.runLocked(
                 name,
                 kind === 'promise' ? body : () => settleUndeclared(body(), where),
                 call,
@@ -81,6 +84,9 @@ export function WithLock(
     descriptor.value = wrapped as typeof descriptor.value;
   };
 }
+
+/** An instance of a class with a decorated method, as Nest made it. */
+type Decorated = { [LOCK_RUNNER]?: LockRunner };
 
 const warned = new Set<string>();
 

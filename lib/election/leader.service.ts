@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
 import { captureCallSite } from '../lock/call-site.js';
 import { ETCD_LOCK_BACKEND } from '../etcd-lock.constants.js';
@@ -10,14 +10,12 @@ import type {
 } from '../interfaces/leadership.interface.js';
 import type { HeldLock, LockBackend, QueueHead } from '../lock/lock-backend.interface.js';
 import { PROCESS_OWNER } from '../lock/process-owner.js';
-import { EMIT_EVENT, LockService, RUN_HELD, TAKE_ENTRY } from '../lock.service.js';
+import { LockTracker } from '../events/lock-tracker.js';
+import { LockRunner } from '../runner/lock-runner.js';
 import { parseLockCall } from '../options/lock-call.parser.js';
 import { assertLockKey } from '../options/option-validators.js';
 import { HeldLeadership } from './leadership.js';
-import { StandingCampaign } from './standing-campaign.js';
-
-/** Runs a method only while this process leads the election, for `@OnlyLeader`. @internal */
-export const RUN_AS_LEADER = Symbol('nestjs-etcd-lock:runAsLeader');
+import { LeadershipRegistry } from './leadership.registry.js';
 
 /**
  * Leader election on the lock queue, in the key layout of Go's `concurrency.Election`: the
@@ -26,22 +24,12 @@ export const RUN_AS_LEADER = Symbol('nestjs-etcd-lock:runAsLeader');
  * election and a lock of the same name exclude each other.
  */
 @Injectable()
-export class LeaderService implements OnModuleDestroy {
-  /** This process's current leaderships, by election name. */
-  private readonly leadingNow = new Map<string, HeldLeadership>();
-  /** Elections campaigned for as long as the app runs (`@OnlyLeader`), by name. */
-  private readonly standing = new Map<string, StandingCampaign>();
-  /** Leader-only runs going now, by election name. */
-  private readonly running = new Map<string, number>();
-  /** Called when the last run of an election ends, while shutdown waits for it. */
-  private readonly afterLastRun = new Map<string, () => void>();
-  private closing = false;
-  private readonly logger = new Logger('EtcdLock');
-
-  constructor(
-    private readonly locks: LockService,
-    @Inject(ETCD_LOCK_BACKEND) private readonly backend: LockBackend,
-  ) {}
+export class LeaderService {
+  // Injected as properties: the constructor (and the published types) shows no internal piece.
+  @Inject(ETCD_LOCK_BACKEND) private readonly backend!: LockBackend;
+  @Inject(LockRunner) private readonly runner!: LockRunner;
+  @Inject(LockTracker) private readonly tracker!: LockTracker;
+  @Inject(LeadershipRegistry) private readonly leaderships!: LeadershipRegistry;
 
   /**
    * Waits until this process leads `name` (by default for as long as it takes: `waitTimeout`
@@ -49,7 +37,7 @@ export class LeaderService implements OnModuleDestroy {
    */
   async campaign(name: string, options?: CampaignOptions): Promise<Leadership> {
     const parsed = parseLockCall(options, 'campaign');
-    const leading = this.leadingNow.get(assertLockKey(name, 'election name'));
+    const leading = this.leaderships.get(assertLockKey(name, 'election name'));
     if (leading?.isLeader) {
       // Already the leader (Go's Campaign does the same): the same term, the new proposal.
       if (parsed.value !== undefined && parsed.value !== leading.value) {
@@ -61,7 +49,7 @@ export class LeaderService implements OnModuleDestroy {
     const timing = { waitTimeout: Infinity, ...parsed.timing };
     const call = { ...parsed, timing, value };
     const site = captureCallSite(this.campaign);
-    const entry = await this.locks[TAKE_ENTRY](assertLockKey(name, 'election name'), call, site);
+    const entry = await this.runner.take([assertLockKey(name, 'election name')], call, site);
     if (entry === null || entry.reentrant) {
       // Only a withLock of the same name in this async context can hand out a nested entry.
       await entry?.release();
@@ -72,14 +60,13 @@ export class LeaderService implements OnModuleDestroy {
     }
     const held = entry as HeldLock;
     const leadership: HeldLeadership = new HeldLeadership(held, value, () => {
-      if (this.leadingNow.get(name) !== leadership) return;
-      this.leadingNow.delete(name);
+      if (!this.leaderships.end(name, leadership)) return;
       const error = held.lostError();
       if (error)
-        this.locks[EMIT_EVENT]({ type: 'leader.lost', key: name, term: held.fencingToken, error });
+        this.tracker.emit({ type: 'leader.lost', key: name, term: held.fencingToken, error });
     });
-    this.leadingNow.set(name, leadership);
-    this.locks[EMIT_EVENT]({ type: 'leader.elected', key: name, term: held.fencingToken });
+    this.leaderships.set(name, leadership);
+    this.tracker.emit({ type: 'leader.elected', key: name, term: held.fencingToken });
     return leadership;
   }
 
@@ -93,62 +80,14 @@ export class LeaderService implements OnModuleDestroy {
     return this.backend.watchHead(assertLockKey(name, 'election name')).pipe(map(toLeader));
   }
 
-  /** Campaigns for `name` until the module is destroyed, again after every loss. @internal */
-  stand(name: string): void {
-    if (this.standing.has(name)) return;
-    const campaign = (election: string, signal: AbortSignal) => this.campaign(election, { signal });
-    this.standing.set(name, new StandingCampaign(name, campaign, this.logger));
-  }
-
-  /**
-   * Runs `fn` if this process leads `name`, in the leadership's async context (so
-   * `LockService.current(name)` gives its signal); `undefined` otherwise. A loss while `fn`
-   * runs rejects at once with `LockLostError`. @internal
-   */
-  async [RUN_AS_LEADER]<T>(name: string, fn: () => T | Promise<T>): Promise<T | undefined> {
-    const leadership = this.leadingNow.get(name);
-    if (this.closing || !leadership?.isLeader) return undefined;
-    this.running.set(name, (this.running.get(name) ?? 0) + 1);
-    try {
-      return await this.locks[RUN_HELD](leadership.entry, fn);
-    } finally {
-      const left = this.running.get(name)! - 1;
-      if (left > 0) this.running.set(name, left);
-      else this.running.delete(name);
-      if (left === 0) this.afterLastRun.get(name)?.();
-    }
-  }
-
-  /**
-   * On shutdown no new leader-only run starts, and campaigns stop. An election with no run
-   * going is resigned at once, so the next replica leads without waiting for a TTL. One whose
-   * run still goes is resigned only when that run ends: resigning under it would let another
-   * replica start the same job beside it (kubernetes #71490). If it outlasts
-   * `shutdownTimeout`, the lease is left to run out rather than revoked (`LockService`).
-   */
-  async onModuleDestroy(): Promise<void> {
-    this.closing = true;
-    const standing = [...this.standing.entries()];
-    this.standing.clear();
-    await Promise.all(standing.map(([name, campaign]) => this.endWhenIdle(name, campaign)));
-  }
-
-  /** Shutdown (`LockService`) waits for the run up to `shutdownTimeout`, not this hook. */
-  private async endWhenIdle(name: string, campaign: StandingCampaign): Promise<void> {
-    await campaign.stop();
-    if (!this.running.has(name)) return campaign.resign();
-    this.logger.log(`"${name}": leader-only work still runs; resigning once it ends`);
-    this.afterLastRun.set(name, () => void campaign.resign());
-  }
-
   /** The elections this process leads now. */
   leading(): string[] {
-    return [...this.leadingNow.keys()];
+    return this.leaderships.names();
   }
 
   /** Whether this process leads `name` now (a local view: only fenced writes are proof). */
   isLeader(name: string): boolean {
-    return this.leadingNow.get(assertLockKey(name, 'election name'))?.isLeader ?? false;
+    return this.leaderships.get(assertLockKey(name, 'election name'))?.isLeader ?? false;
   }
 }
 

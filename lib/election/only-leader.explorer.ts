@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ONLY_LEADER_ELECTION } from './only-leader.metadata.js';
-import { LeaderService } from './leader.service.js';
+import { OnlyLeaderCampaigns } from './only-leader.campaigns.js';
 
 /** At bootstrap, campaigns for every election that an `@OnlyLeader` method of this app names. */
 @Injectable()
@@ -9,7 +9,7 @@ export class OnlyLeaderExplorer implements OnApplicationBootstrap {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    private readonly leaders: LeaderService,
+    private readonly campaigns: OnlyLeaderCampaigns,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -24,7 +24,7 @@ export class OnlyLeaderExplorer implements OnApplicationBootstrap {
       if (!prototype) continue;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const election: unknown = Reflect.getMetadata(ONLY_LEADER_ELECTION, prototype[method]!);
-        if (typeof election === 'string') this.leaders.stand(election);
+        if (typeof election === 'string') this.campaigns.stand(election);
       }
     }
   }

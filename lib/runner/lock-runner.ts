@@ -101,6 +101,26 @@ export class LockRunner {
     }
   }
 
+  /**
+   * `withLock` with options already parsed, for `LockService` and `@WithLock`: `onLocked:
+   * 'skip'` resolves `undefined` without running `fn`; a loss while `fn` runs rejects with
+   * `LockLostError` instead of its result.
+   */
+  runLocked<T>(
+    names: readonly string[],
+    fn: (lock: Lock) => T | Promise<T>,
+    call: LockCall,
+    site?: CallSite,
+  ): Promise<T | undefined> {
+    if (typeof fn !== 'function') {
+      const why = `expected a function, got ${typeof fn}`;
+      return Promise.reject(new InvalidLockArgumentError('withLock callback', why));
+    }
+    return this.take(names, call, site).then((lock) =>
+      lock === null ? undefined : this.run(lock, fn, call.holdAtLeast),
+    );
+  }
+
   /** Its own method: a closure made in `take` stays alive for as long as the call waits. */
   private assertNoSelfDeadlock(names: readonly string[]): void {
     const heldAt = (lock: Lock) => describeCallSite(this.tracker.entry(lock as HeldLock)?.site);

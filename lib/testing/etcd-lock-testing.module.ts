@@ -7,9 +7,7 @@ import {
   type HttpErrorsOption,
   lockExceptionFilterProviders,
 } from '../http/lock-exception-filter.provider.js';
-import { LeaderService } from '../election/leader.service.js';
-import { OnlyLeaderExplorer } from '../election/only-leader.explorer.js';
-import { LockService } from '../lock.service.js';
+import { LOCK_CORE_EXPORTS, LOCK_CORE_PROVIDERS } from '../etcd-lock.providers.js';
 import { parseLockSettings } from '../options/module-options.parser.js';
 import { InMemoryLockBackend } from './in-memory-lock.backend.js';
 
@@ -47,12 +45,10 @@ export class EtcdLockTestingModule {
         { provide: InMemoryLockBackend, useValue: backend },
         // Closing this app loses only its own locks, even on a shared backend.
         { provide: ETCD_LOCK_BACKEND, useFactory: () => backend.replica() },
-        LockService,
-        LeaderService,
-        OnlyLeaderExplorer,
+        ...LOCK_CORE_PROVIDERS,
         ...lockExceptionFilterProviders(httpErrors),
       ],
-      exports: [LockService, LeaderService, InMemoryLockBackend],
+      exports: [...LOCK_CORE_EXPORTS, InMemoryLockBackend],
     };
   }
 }

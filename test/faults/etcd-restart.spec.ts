@@ -6,6 +6,7 @@ import { Etcd3 } from 'etcd3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { filter, firstValueFrom } from 'rxjs';
 import { LeaderService, LockLostError, LockService } from '../../lib/index.js';
+import { OnlyLeaderCampaigns } from '../../lib/election/only-leader.campaigns.js';
 import { type EtcdInstance, startEtcd } from '../../tools/etcd/etcd-process.js';
 import { recordFault } from '../support/fault-record.js';
 import { bootContext, keysUnder, uniquePrefix } from '../support/lock-app.js';
@@ -104,7 +105,7 @@ describe('elections across an etcd restart longer than the TTL (etcd3 #158)', ()
         ),
       );
     const firstElection = elected();
-    for (const service of leaders) service.stand('reports'); // what @OnlyLeader does
+    for (const app of apps) app.get(OnlyLeaderCampaigns).stand('reports'); // what @OnlyLeader does
     const before = await firstElection;
     await etcd.member.crash();
     const next = elected();

@@ -8,6 +8,7 @@ import {
   WithLock,
 } from '../../lib/index.js';
 import { EtcdLockTestingModule } from '../../lib/testing/index.js';
+import { LockRunner } from '../../lib/runner/lock-runner.js';
 import {
   BAD_FILTER_OPTIONS,
   BAD_HOLD_OPTIONS,
@@ -107,7 +108,8 @@ describe('bad input gets a typed error and touches nothing in etcd', () => {
       @WithLock(() => 42 as never)
       async number(): Promise<void> {}
     }
-    const keys = Object.assign(new Keys(), { [symbolOf(Keys)]: fx.locks });
+    // Wired by hand, as Nest would: the decorator's injected property gets the app's runner.
+    const keys = Object.assign(new Keys(), { [symbolOf(Keys)]: fx.app.get(LockRunner) });
     const error = await keys.throws().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidLockArgumentError);
     expect((error as Error).cause).toBe(thrown);
