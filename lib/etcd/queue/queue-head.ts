@@ -1,10 +1,9 @@
 import { distinctUntilChanged, Observable } from 'rxjs';
-import type { Watcher } from 'etcd3';
 import type { QueueHead } from '../../lock/lock-backend.interface.js';
 import { described } from '../cluster/etcd-failure.diagnosis.js';
 import { coalescedReads } from '../watch/coalesced-reads.js';
 import type { EtcdMembers } from '../cluster/etcd-members.js';
-import { cancelWatch, openWatch } from '../watch/watch-open.js';
+import { MemberWatch } from '../watch/member-watch.js';
 
 /** After a failed watch or read, how long to wait before trying again. */
 const RETRY_MS = 500;
@@ -61,39 +60,16 @@ export function readOnEveryChange<T>(
 
 /**
  * Calls `changed` on every event under `prefix`, and after every (re)connect, since events
- * may have been missed while no stream was up. The watch runs on the member used now, and
- * moves to the next one when it goes silent or the watch fails. Returns a stop function.
+ * may have been missed while no stream was up. Returns a stop function.
  */
 function watchPrefix(members: EtcdMembers, prefix: string, changed: () => void): () => void {
-  let watcher: Watcher | undefined;
-  let stopped = false;
-  // The listener on the member's "silenced" signal: removed whenever this watch stops or
-  // moves, or every subscribe/unsubscribe would leave one behind on a healthy member.
-  let unlisten = (): void => undefined;
-  const open = () => {
-    if (stopped) return;
-    const member = members.current();
-    const opened = openWatch(member.client.watch().prefix(prefix));
-    watcher = opened.watcher;
-    watcher.on('data', changed);
-    watcher.on('connected', changed);
-    const reopen = () => {
-      if (opened.watcher !== watcher) return;
-      unlisten();
-      cancelWatch(opened.watcher);
-      watcher = undefined;
-      open();
-    };
-    // A refused stream is tried again shortly, not in a tight loop.
-    opened.ready.catch(() => setTimeout(reopen, RETRY_MS).unref());
-    const silenced = members.silenced(member);
-    silenced.addEventListener('abort', reopen, { once: true });
-    unlisten = () => silenced.removeEventListener('abort', reopen);
-  };
-  open();
-  return () => {
-    stopped = true;
-    unlisten();
-    cancelWatch(watcher);
-  };
+  const watch = new MemberWatch(members, {
+    build: (member) => member.client.watch().prefix(prefix),
+    opened: (watcher) => {
+      watcher.on('data', () => watch.isCurrent(watcher) && changed());
+      watcher.on('connected', () => watch.isCurrent(watcher) && changed());
+    },
+  });
+  watch.ensure();
+  return () => watch.close();
 }
