@@ -7,14 +7,12 @@ import {
   ETCD_LOCK_MODULE_OPTIONS,
   ETCD_LOCK_SETTINGS,
 } from './etcd-lock.constants.js';
-import {
-  ConfigurableEtcdLockModule,
-  ETCD_LOCK_ASYNC_OPTIONS_TYPE,
-  ETCD_LOCK_OPTIONS_TYPE,
-} from './etcd-lock.module-definition.js';
+import { ConfigurableEtcdLockModule } from './etcd-lock.module-definition.js';
 import { createEtcdClient, createEtcdLockBackend } from './etcd/etcd-lock.backend.js';
 import type {
   EtcdLockModuleOptions,
+  EtcdLockRootAsyncOptions,
+  EtcdLockRootOptions,
   ResolvedConnection,
 } from './interfaces/etcd-lock-module-options.interface.js';
 import { LOCK_CORE_EXPORTS, LOCK_CORE_PROVIDERS } from './etcd-lock.providers.js';
@@ -56,13 +54,18 @@ type ParsedOptions = ReturnType<typeof parseModuleOptions>;
   ],
   exports: [...LOCK_CORE_EXPORTS, ETCD_LOCK_CLIENT],
 })
-export class EtcdLockModule extends ConfigurableEtcdLockModule {
+/**
+ * Distributed locks on etcd for the whole app: provides `LockService` and `LeaderService`, and
+ * makes `@WithLock` and `@OnlyLeader` work in every module. Import it once, in the root module.
+ */
+export class EtcdLockModule {
   /** Registers the module (global unless `isGlobal: false`). Every option has a default. */
-  static override forRoot(options: typeof ETCD_LOCK_OPTIONS_TYPE = {}): DynamicModule {
-    return super.forRoot(options);
+  static forRoot(options: EtcdLockRootOptions = {}): DynamicModule {
+    return { ...ConfigurableEtcdLockModule.forRoot(options), module: EtcdLockModule };
   }
 
-  static override forRootAsync(options: typeof ETCD_LOCK_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return super.forRootAsync(options);
+  /** Registers the module with options made by a factory, a class or an existing provider. */
+  static forRootAsync(options: EtcdLockRootAsyncOptions): DynamicModule {
+    return { ...ConfigurableEtcdLockModule.forRootAsync(options), module: EtcdLockModule };
   }
 }

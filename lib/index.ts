@@ -10,8 +10,10 @@ export { OnlyLeader } from './decorators/only-leader.decorator.js';
 export type { CampaignOptions, LeaderInfo, Leadership } from './interfaces/leadership.interface.js';
 /** Method decorator: holds the lock while a controller or provider method runs. */
 export { WithLock } from './decorators/with-lock.decorator.js';
-/** What `@WithLock` accepts (methods returning a Promise or an Observable) and returns. */
+/** What `@WithLock` and `@OnlyLeader` accept and return, and the check that a skipped call may return `undefined`. */
 export type {
+  AdmitsUndefined,
+  Settled,
   LockableMethod,
   OnlyLeaderDecorator,
   SkippingWithLockDecorator,
@@ -40,16 +42,23 @@ export type { EtcdLockDashboardOptions } from './interfaces/dashboard-options.in
 export { LockExceptionFilter } from './http/lock-exception.filter.js';
 /** Tokens: the module's `Etcd3` client, and the filter's options for a DI-created filter. */
 export { ETCD_LOCK_CLIENT, LOCK_EXCEPTION_FILTER_OPTIONS } from './etcd-lock.constants.js';
-/** The filter's options and the JSON body it sends. */
+/** The filter's options, the module's `httpErrors` option, and the JSON body the filter sends. */
 export type {
+  HttpErrorsOption,
   LockErrorBody,
   LockExceptionFilterOptions,
 } from './interfaces/lock-exception-filter-options.interface.js';
-/** Module options: how to reach etcd, how locks behave, and the async-options factory. */
+/**
+ * Module options: how to reach etcd, how locks behave, what `forRoot` and `forRootAsync` take,
+ * and the async-options factory.
+ */
 export type {
   EtcdConnectionOptions,
+  EtcdLockModuleExtras,
   EtcdLockModuleOptions,
   EtcdLockOptionsFactory,
+  EtcdLockRootAsyncOptions,
+  EtcdLockRootOptions,
   LockAlertOptions,
   LockLogLevel,
   LockModuleSettings,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LeaderService } from '../election/leader.service.js';
@@ -23,11 +23,10 @@ export interface EtcdLockHealthOptions {
  */
 @Injectable()
 export class EtcdLockHealthIndicator {
-  constructor(
-    private readonly locks: LockService,
-    private readonly health: HealthIndicatorService,
-    private readonly leaders: LeaderService,
-  ) {}
+  // Injected as properties: the published constructor then names no type of the main entry.
+  @Inject(LockService) private readonly locks!: LockService;
+  @Inject(HealthIndicatorService) private readonly health!: HealthIndicatorService;
+  @Inject(LeaderService) private readonly leaders!: LeaderService;
 
   async isHealthy<const Key extends string = 'etcd-lock'>(
     key: Key = 'etcd-lock' as Key,

@@ -1,10 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { LockExceptionFilterOptions } from '../interfaces/lock-exception-filter-options.interface.js';
+import type { HttpErrorsOption } from '../interfaces/lock-exception-filter-options.interface.js';
 import { LockExceptionFilter } from './lock-exception.filter.js';
-
-/** The module option: `true` maps with the defaults, options customise, `false` leaves it out. */
-export type HttpErrorsOption = boolean | LockExceptionFilterOptions;
 
 /**
  * Registers `LockExceptionFilter` app-wide, so a lock error on an HTTP route is a 423 or 503

@@ -1,4 +1,6 @@
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { Etcd3 } from 'etcd3';
+import type { HttpErrorsOption } from './lock-exception-filter-options.interface.js';
 import type { LockTimingOptions, ResolvedTimingOptions } from './lock-options.interface.js';
 
 /** How to reach etcd. The in-memory testing module takes none of these. */
@@ -77,6 +79,31 @@ export interface EtcdLockModuleOptions extends EtcdConnectionOptions, LockModule
 
 /** Which lock events are logged: see `EtcdLockModuleOptions.log`. */
 export type LockLogLevel = 'none' | 'lost' | 'all';
+
+/** Given to `forRoot`/`forRootAsync` directly: they shape the module, not the locks. */
+export interface EtcdLockModuleExtras {
+  /** Register `LockService` globally. @default true */
+  isGlobal?: boolean;
+  /**
+   * Map lock errors on HTTP routes app-wide: `LockTimeoutError` → 423, `LockAcquireError` →
+   * 503, with `Retry-After`. Pass `LockExceptionFilterOptions` to change the statuses, or
+   * `false` to let your own exception filters see them.
+   * @default true
+   */
+  httpErrors?: HttpErrorsOption;
+}
+
+/** What `EtcdLockModule.forRoot()` takes: the options, and the module's own extras. */
+export interface EtcdLockRootOptions extends EtcdLockModuleOptions, EtcdLockModuleExtras {}
+
+/**
+ * What `EtcdLockModule.forRootAsync()` takes: a factory (`useFactory` with `inject`), a class
+ * (`useClass`) or an existing provider (`useExisting`) that makes the options, and the extras.
+ */
+export interface EtcdLockRootAsyncOptions
+  extends
+    ConfigurableModuleAsyncOptions<EtcdLockModuleOptions, 'createEtcdLockOptions'>,
+    EtcdLockModuleExtras {}
 
 /** For `forRootAsync({ useClass })` and `useExisting`. */
 export interface EtcdLockOptionsFactory {

@@ -8,6 +8,9 @@ export interface LockExceptionFilterOptions {
   retryAfter?: number;
 }
 
+/** The module option: `true` maps with the defaults, options customise, `false` leaves it out. */
+export type HttpErrorsOption = boolean | LockExceptionFilterOptions;
+
 /** The JSON body the filter sends. */
 export interface LockErrorBody {
   statusCode: number;

@@ -9,10 +9,10 @@ import type { Observable } from 'rxjs';
 export type LockableMethod = (...args: any[]) => PromiseLike<unknown> | Observable<unknown>;
 
 /** What a lockable method resolves to or emits. */
-type Settled<R> = R extends Observable<infer V> ? V : Awaited<R>;
+export type Settled<R> = R extends Observable<infer V> ? V : Awaited<R>;
 
 /** Fails to compile unless the method's declared result admits `undefined`. */
-type AdmitsUndefined<M> = M extends (...args: never[]) => infer R
+export type AdmitsUndefined<M> = M extends (...args: never[]) => infer R
   ? undefined extends Settled<R>
     ? unknown
     : { "onLocked: 'skip' resolves undefined: declare Promise<T | undefined>": never }

@@ -3,13 +3,11 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from '../etcd-lock.constants.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import type { LockModuleSettings } from '../interfaces/etcd-lock-module-options.interface.js';
-import {
-  type HttpErrorsOption,
-  lockExceptionFilterProviders,
-} from '../http/lock-exception-filter.provider.js';
+import { lockExceptionFilterProviders } from '../http/lock-exception-filter.provider.js';
+import type { HttpErrorsOption } from '../interfaces/lock-exception-filter-options.interface.js';
 import { LOCK_CORE_EXPORTS, LOCK_CORE_PROVIDERS } from '../etcd-lock.providers.js';
 import { parseLockSettings } from '../options/module-options.parser.js';
-import { InMemoryLockBackend } from './in-memory-lock.backend.js';
+import { InMemoryLockBackend, storeOf } from './in-memory-lock.backend.js';
 
 /** `EtcdLockModule`'s lock settings, and the store to keep the locks in. */
 export interface EtcdLockTestingModuleOptions extends LockModuleSettings {
@@ -44,7 +42,7 @@ export class EtcdLockTestingModule {
         { provide: ETCD_LOCK_SETTINGS, useValue: settings },
         { provide: InMemoryLockBackend, useValue: backend },
         // Closing this app loses only its own locks, even on a shared backend.
-        { provide: ETCD_LOCK_BACKEND, useFactory: () => backend.replica() },
+        { provide: ETCD_LOCK_BACKEND, useFactory: () => storeOf(backend).replica() },
         ...LOCK_CORE_PROVIDERS,
         ...lockExceptionFilterProviders(httpErrors),
       ],

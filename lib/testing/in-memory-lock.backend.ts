@@ -1,58 +1,22 @@
-import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
-import { acquireWithin } from '../lock/acquire-within.js';
-import type { AttemptGate } from '../lock/attempt-gate.js';
-import { distinctUntilChanged, map, type Observable, startWith, Subject, throttleTime } from 'rxjs';
-import type {
-  AcquireRequest,
-  EntryScope,
-  HeldLock,
-  LockBackend,
-  QueueHead,
-  StoredEntry,
-} from '../lock/lock-backend.interface.js';
-import { lockEntryValue } from '../lock/process-owner.js';
 import { DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
-import { InMemoryLock } from './in-memory-lock.js';
-import { joinLockNames } from '../lock/lock-shape.js';
-import {
-  type Entry,
-  headOf,
-  isBlocked,
-  memoryKey,
-  refuseMismatch,
-  storedEntries,
-} from './in-memory-lock.queue.js';
+import { InMemoryLockStore } from './in-memory-lock.store.js';
+
+/** The store behind each public handle; the testing module reads it here, tests never do. */
+const stores = new WeakMap<InMemoryLockBackend, InMemoryLockStore>();
+
+/** The store `backend` stands for. */
+export function storeOf(backend: InMemoryLockBackend): InMemoryLockStore {
+  return stores.get(backend)!;
+}
 
 /**
  * Locks in memory with etcd's semantics: FIFO by revision, names nest like etcd prefixes,
- * fencing tokens strictly increase. Share one instance between apps to play several replicas.
+ * fencing tokens strictly increase. Share one instance between apps to play several replicas
+ * (`EtcdLockTestingModule.forRoot({ backend })`); inject it to make locks be lost.
  */
-export class InMemoryLockBackend implements LockBackend {
-  private readonly entries = new Set<Entry>();
-  private revision = 0n;
-  /** Ticks on every change of any entry, for `watchHead`. */
-  private readonly changes = new Subject<void>();
-
-  constructor(private readonly prefix = DEFAULT_PREFIX) {}
-
-  acquire(request: AcquireRequest): Promise<HeldLock | null> {
-    return this.acquireAs(this, request);
-  }
-
-  /** A view for one app: closing it loses only the locks that app took, like one replica. */
-  replica(): LockBackend {
-    const owner = {};
-    return {
-      acquire: (request) => this.acquireAs(owner, request),
-      ping: () => this.ping(),
-      head: (name) => this.head(name),
-      watchHead: (name) => this.watchHead(name),
-      listEntries: (scope) => this.listEntries(scope),
-      watchEntries: (scope, minGapMs) => this.watchEntries(scope, minGapMs),
-      forceRemove: (entries, reason) => this.forceRemove(entries, reason),
-      sessions: () => this.sessions(),
-      close: async (reason, running) => void this.closeAs(owner, reason, running),
-    };
+export class InMemoryLockBackend {
+  constructor(prefix = DEFAULT_PREFIX) {
+    stores.set(this, new InMemoryLockStore(prefix));
   }
 
   /**
@@ -60,134 +24,16 @@ export class InMemoryLockBackend implements LockBackend {
    * names, or `lock.key` of a lock on several. False if none.
    */
   loseLock(key: string, reason = 'simulated lease loss'): boolean {
-    const named = (e: Entry) => e.names.includes(key) || joinLockNames(e.names) === key;
-    return this.loseWhere(named, reason) > 0;
+    return storeOf(this).loseLock(key, reason);
   }
 
-  /** Every held lock is lost, as when the session lease expires. */
+  /** Every held lock is lost, as when the session lease expires. Returns how many. */
   loseAll(reason = 'simulated lease loss'): number {
-    return this.loseWhere(() => true, reason);
+    return storeOf(this).loseAll(reason);
   }
 
   /** Names held right now, in acquisition order. */
   heldKeys(): string[] {
-    return [...this.entries].filter((e) => e.lock).flatMap((e) => e.names);
-  }
-
-  async ping(): Promise<void> {}
-
-  async head(name: string): Promise<QueueHead | undefined> {
-    return headOf(this.entries, name);
-  }
-
-  watchHead(name: string): Observable<QueueHead | undefined> {
-    return this.changes.pipe(
-      startWith(undefined),
-      map(() => headOf(this.entries, name)),
-      distinctUntilChanged((a, b) => a?.token === b?.token && a?.value === b?.value),
-    );
-  }
-
-  async listEntries(scope: EntryScope): Promise<StoredEntry[]> {
-    return storedEntries(this.entries, this.prefix, scope);
-  }
-
-  watchEntries(scope: EntryScope, minGapMs = 0): Observable<StoredEntry[]> {
-    const paced = { leading: true, trailing: true };
-    const changes =
-      minGapMs > 0 ? this.changes.pipe(throttleTime(minGapMs, undefined, paced)) : this.changes;
-    return changes.pipe(
-      startWith(undefined),
-      map(() => storedEntries(this.entries, this.prefix, scope)),
-    );
-  }
-
-  /** As in etcd: the holder is told the reason; a waiter's entry just goes. */
-  async forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]> {
-    return entries.filter((stored) => {
-      const entry = [...this.entries].find(
-        (e) => e.revision === stored.token && e.names.includes(stored.name),
-      );
-      if (!entry) return false;
-      if (entry.lock) {
-        entry.lock.markLost(`released by an operator: ${reason}`);
-      } else {
-        this.remove(entry);
-        entry.wake?.(false);
-      }
-      return true;
-    });
-  }
-
-  sessions(): SessionDiagnostics[] {
-    return [];
-  }
-
-  async close(reason: string, running?: readonly HeldLock[]): Promise<void> {
-    this.closeAs(this, reason, running);
-  }
-
-  /** Like a lease left to run out: a running lock is told, and its entry stays until released. */
-  private closeAs(owner: object, reason: string, running: readonly HeldLock[] = []): void {
-    const keep = new Set(running);
-    for (const { lock } of this.entries) if (lock && keep.has(lock)) lock.keepEntryUntilRelease();
-    this.loseWhere((e) => e.owner === owner, reason);
-  }
-
-  private loseWhere(match: (entry: Entry) => boolean, reason: string): number {
-    const holders = [...this.entries].filter((e) => e.lock && match(e));
-    for (const entry of holders) entry.lock!.markLost(reason);
-    return holders.length;
-  }
-
-  private acquireAs(owner: object, request: AcquireRequest): Promise<HeldLock | null> {
-    const { key, timing, mode, signals } = request;
-    return acquireWithin(key, timing, mode, signals, (gate) => this.attempt(owner, request, gate));
-  }
-
-  private async attempt(
-    owner: object,
-    request: AcquireRequest,
-    gate: AttemptGate,
-  ): Promise<HeldLock | null> {
-    const value = request.value ?? lockEntryValue();
-    const { keys: names, shape, timing } = request;
-    refuseMismatch(this.entries, names, shape);
-    const revision = ++this.revision;
-    const entry: Entry = { names, shape, revision, ttl: timing.ttl, value, owner };
-    this.entries.add(entry);
-    this.changes.next();
-    if (isBlocked(this.entries, entry)) {
-      if (request.mode === 'try') return (this.remove(entry), null);
-      request.onQueued?.();
-      const granted = await new Promise<boolean>((resolve) => {
-        entry.wake = resolve;
-        gate.signal.addEventListener('abort', () => resolve(false), { once: true });
-      });
-      if (!granted) return (this.remove(entry), null);
-    }
-    const etcdKey = memoryKey(this.prefix, names[0]!, entry);
-    entry.lock = new InMemoryLock(request, etcdKey, entry.revision, request.observer, {
-      remove: () => this.remove(entry),
-      setValue: (next) => {
-        if (!this.entries.has(entry)) return false;
-        entry.value = next;
-        this.changes.next();
-        return true;
-      },
-    });
-    return entry.lock;
-  }
-
-  private remove(entry: Entry): void {
-    if (!this.entries.delete(entry)) return;
-    this.changes.next();
-    for (const waiter of this.entries) {
-      if (waiter.wake && !isBlocked(this.entries, waiter)) {
-        const wake = waiter.wake;
-        waiter.wake = undefined;
-        wake(true);
-      }
-    }
+    return storeOf(this).heldKeys();
   }
 }
