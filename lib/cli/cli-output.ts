@@ -48,7 +48,7 @@ export function entryTable(info: LockInfo, now = Date.now()): string {
     heldFor(e.since, now),
     `${e.ttlRemaining} s`,
     e.permits > 1 ? `semaphore/${e.permits}` : e.mode,
-    e.key,
+    e.etcdKey,
   ];
   const rows = [...info.holders.map(row('holder')), ...info.waiters.map(row('waiter'))];
   return table(['ROLE', 'OWNER', 'TOKEN', 'AGE', 'TTL LEFT', 'MODE', 'KEY'], rows);

@@ -33,7 +33,7 @@ export function toView(locks: readonly LockInfo[]): { now: string; locks: LockVi
 
 function entryView(e: LockEntry): EntryView {
   return {
-    key: e.key,
+    key: e.etcdKey,
     token: e.token.toString(),
     owner: e.owner ?? null,
     since: e.since?.toISOString() ?? null,

@@ -88,9 +88,9 @@ export class LockInspector {
     const reason = assertReason(options);
     const queue = await this.backend.listEntries({ name: lockName });
     const holders = lockInfo(lockName, queue).holders;
-    const stored = queue.filter((e) => holders.some((h) => h.key === e.key));
+    const stored = queue.filter((e) => holders.some((h) => h.etcdKey === e.key));
     const removed = await this.backend.forceRemove(stored, reason);
-    const released = holders.filter((h) => removed.some((e) => e.key === h.key));
+    const released = holders.filter((h) => removed.some((e) => e.key === h.etcdKey));
     this.tracker.emit({
       type: 'lock.force-released',
       key: lockName,

@@ -68,6 +68,7 @@ function firstAtOrAfter(names: readonly string[], bound: string): number {
 function toLockEntry(entry: StoredEntry): LockEntry {
   const owner = parseEntryValue(entry.value);
   return {
+    etcdKey: entry.key,
     key: entry.key,
     token: entry.token,
     owner: owner.owner,

@@ -2,7 +2,12 @@ import type { LockMode } from './lock-options.interface.js';
 
 /** One entry in a lock's queue: a holder or a waiter, from any client. */
 export interface LockEntry {
-  /** The entry's etcd key. */
+  /** The entry's etcd key (`Lock.key` is the lock name; this is where the entry is stored). */
+  readonly etcdKey: string;
+  /**
+   * The entry's etcd key.
+   * @deprecated Use `etcdKey`: `key` is the lock name everywhere else. Removed in the next minor version.
+   */
   readonly key: string;
   /** Its fencing token: the key's create revision. */
   readonly token: bigint;

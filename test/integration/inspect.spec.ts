@@ -46,7 +46,8 @@ describe.each(BACKENDS)('inspecting and force-releasing locks (%s backend)', (ki
     expect(info.holders).toHaveLength(1);
     const [held] = info.holders;
     expect(held).toMatchObject({ token: holder.fencingToken, mode: 'write', permits: 1 });
-    expect(held!.key).toBe(holder.etcdKey);
+    expect(held!.etcdKey).toBe(holder.etcdKey);
+    expect(held!.key).toBe(held!.etcdKey); // the deprecated name, kept for one minor version
     expect(held!.owner).toBe(`${held!.hostname}/${process.pid}`);
     expect(held!.since!.getTime()).toBeGreaterThanOrEqual(before);
     expect(held!.ttlRemaining).toBeGreaterThan(0);
@@ -152,7 +153,7 @@ describe('keys under the prefix that are not locks', () => {
     await fx.etcd.put(`${prefix}settings/db-password`).value('s3cret');
     const lock = await fx.locks.acquire('deploy');
     const listed = await fx.locks.list();
-    expect(listed.map((info) => [info.name, info.holders.map((h) => h.key)])).toEqual([
+    expect(listed.map((info) => [info.name, info.holders.map((h) => h.etcdKey)])).toEqual([
       ['deploy', [lock.etcdKey]],
     ]);
     expect(listed.flatMap((info) => info.holders.map((h) => h.owner))).not.toContain('s3cret');
