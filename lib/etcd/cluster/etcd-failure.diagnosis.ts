@@ -36,6 +36,11 @@ export function neverSent(error: unknown): boolean {
   );
 }
 
+/** Refused by a member without a leader (a `hasleader` stream, a cut-off member, an election). */
+export function isLeaderless(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('no leader');
+}
+
 /** Named when a request did not go through `EtcdMembers`, which records the member. */
 const UNKNOWN_HOST = 'the configured hosts';
 

@@ -1,7 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { type Etcd3, GRPCDeadlineExceededError } from 'etcd3';
-import { isTransientEtcdError, neverSent, recordFailedHost } from './etcd-failure.diagnosis.js';
+import {
+  isLeaderless,
+  isTransientEtcdError,
+  neverSent,
+  recordFailedHost,
+} from './etcd-failure.diagnosis.js';
 import { MemberLatency } from './member-latency.js';
 
 /** One etcd endpoint and a client that talks to it alone. */
@@ -112,7 +117,7 @@ export class EtcdMembers {
     if (this.members[this.preferred] === state) {
       this.preferred = (this.preferred + 1) % this.members.length;
     }
-    if (error instanceof GRPCDeadlineExceededError || lostItsLeader(error)) this.check(state);
+    if (error instanceof GRPCDeadlineExceededError || isLeaderless(error)) this.check(state);
     else if (!answeredByServer(error)) this.silence(state, error);
   }
 
@@ -191,11 +196,6 @@ export class EtcdMembers {
   private state(member: EtcdMember): MemberState {
     return this.members.find((m) => m.client === member.client)!;
   }
-}
-
-/** Refused by a member without a leader (a `hasleader` stream, or a cut-off member). */
-function lostItsLeader(error: unknown): boolean {
-  return error instanceof Error && error.message.includes('no leader');
 }
 
 /** "etcdserver: no leader" and the like: the member is alive, the cluster is not ready. */

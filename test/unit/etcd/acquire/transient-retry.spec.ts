@@ -3,7 +3,11 @@ import { GRPCDeadlineExceededError, GRPCUnavailableError, EtcdPermissionDeniedEr
 import { describe, expect, it } from 'vitest';
 import { SessionExpiredError } from '../../../../lib/etcd/session/session-expired.error.js';
 import { isTransientEtcdError } from '../../../../lib/etcd/cluster/etcd-failure.diagnosis.js';
-import { withTransientRetry } from '../../../../lib/etcd/acquire/transient-retry.js';
+import {
+  LEADERLESS_PAUSE_MS,
+  pauseBefore,
+  withTransientRetry,
+} from '../../../../lib/etcd/acquire/transient-retry.js';
 import { LockAcquireError } from '../../../../lib/errors/lock-acquire.error.js';
 import { LockTimeoutError } from '../../../../lib/errors/lock-timeout.error.js';
 
@@ -77,5 +81,21 @@ describe('running a step with transient retries', () => {
       throw new GRPCUnavailableError('down');
     };
     await expect(withTransientRetry('k', settings, step, controller)).rejects.toBe(reason);
+  });
+});
+
+describe('the pause before the next try', () => {
+  it('is the backoff with jitter, from half to one and a half times it', () => {
+    const pauses = Array.from({ length: 200 }, () =>
+      pauseBefore(new GRPCUnavailableError('down'), 100),
+    );
+    expect(Math.min(...pauses)).toBeGreaterThanOrEqual(50);
+    expect(Math.max(...pauses)).toBeLessThan(150);
+  });
+
+  it('is a whole election after "no leader", however short the backoff: no member has one sooner', () => {
+    const leaderless = new GRPCUnavailableError('etcdserver: no leader');
+    expect(pauseBefore(leaderless, 1)).toBe(LEADERLESS_PAUSE_MS);
+    expect(pauseBefore(leaderless, 4_000)).toBeGreaterThanOrEqual(2_000);
   });
 });
