@@ -21,6 +21,10 @@ import { parseModuleOptions } from './options/module-options.parser.js';
 const PARSED_OPTIONS = 'ETCD_LOCK:PARSED_OPTIONS';
 type ParsedOptions = ReturnType<typeof parseModuleOptions>;
 
+/**
+ * Distributed locks on etcd for the whole app: provides `LockService` and `LeaderService`, and
+ * makes `@WithLock` and `@OnlyLeader` work in every module. Import it once, in the root module.
+ */
 @Module({
   imports: [DiscoveryModule],
   providers: [
@@ -54,10 +58,6 @@ type ParsedOptions = ReturnType<typeof parseModuleOptions>;
   ],
   exports: [...LOCK_CORE_EXPORTS, ETCD_LOCK_CLIENT],
 })
-/**
- * Distributed locks on etcd for the whole app: provides `LockService` and `LeaderService`, and
- * makes `@WithLock` and `@OnlyLeader` work in every module. Import it once, in the root module.
- */
 export class EtcdLockModule {
   /** Registers the module (global unless `isGlobal: false`). Every option has a default. */
   static forRoot(options: EtcdLockRootOptions = {}): DynamicModule {

@@ -56,6 +56,7 @@ export class LockService
     return this.tracker.events$;
   }
 
+  /** Starts the OpenTelemetry metrics and spans, unless `telemetry: false`. */
   async onModuleInit(): Promise<void> {
     if (this.settings.telemetry) this.telemetry = await startLockTelemetry(this.events$);
   }

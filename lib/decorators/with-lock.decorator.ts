@@ -27,6 +27,7 @@ const LOCK_RUNNER = Symbol('LockService from EtcdLockModule.forRoot()');
  * transient etcd errors. The method's own errors pass through unchanged.
  */
 export function WithLock(key: LockKey, ttl?: number, retries?: number): WithLockDecorator;
+/** The options form: `onLocked: 'skip'` makes the method's declared result admit `undefined`. */
 export function WithLock<const O extends WithLockOptions>(
   key: LockKey,
   options: O,

@@ -20,6 +20,7 @@ export class EtcdRequestError extends EtcdLockError {
   constructor(
     /** The member the request went to, as configured (`host:port` or URL). */
     readonly host: string,
+    /** What failed, as one of a few causes users meet (ECONNREFUSED, AUTH_FAILED, ...). */
     readonly code: EtcdFailureCode,
     /** What happened, in words. */
     readonly detail: string,

@@ -6,7 +6,9 @@ import { EtcdLockError } from './etcd-lock.error.js';
  */
 export class LockAcquireError extends EtcdLockError {
   constructor(
+    /** The lock name. */
     readonly key: string,
+    /** How many times etcd was tried. */
     readonly attempts: number,
     options: { cause?: unknown; reason?: string },
   ) {

@@ -6,7 +6,9 @@ import { EtcdLockError } from './etcd-lock.error.js';
  */
 export class LockLostError extends EtcdLockError {
   constructor(
+    /** The lock name. */
     readonly key: string,
+    /** Why it was lost (lease expired, key deleted, released by an operator: ...). */
     readonly reason: string,
     options?: { cause?: unknown },
   ) {

@@ -20,8 +20,11 @@ const WHY: Record<LockTimeoutKind, string> = {
 /** The lock was held by someone else for longer than the caller was willing to wait. */
 export class LockTimeoutError extends EtcdLockError {
   constructor(
+    /** The lock name. */
     readonly key: string,
+    /** How long the call waited, in ms. */
     readonly waitedMs: number,
+    /** Timed out, aborted, shutting down, or busy. */
     readonly kind: LockTimeoutKind,
     options?: { cause?: unknown; hint?: string },
   ) {

@@ -4,6 +4,7 @@ import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.
 import { LeaderService } from '../election/leader.service.js';
 import { LockService } from '../lock.service.js';
 
+/** Options of `EtcdLockHealthIndicator.isHealthy`. */
 export interface EtcdLockHealthOptions {
   /** Milliseconds to wait for etcd to answer before reporting `down`. @default 1000 */
   timeout?: number;
@@ -28,6 +29,7 @@ export class EtcdLockHealthIndicator {
   @Inject(HealthIndicatorService) private readonly health!: HealthIndicatorService;
   @Inject(LeaderService) private readonly leaders!: LeaderService;
 
+  /** `up` with this process's locks, elections and leases, or `down` if etcd does not answer in time. */
   async isHealthy<const Key extends string = 'etcd-lock'>(
     key: Key = 'etcd-lock' as Key,
     options: EtcdLockHealthOptions = {},

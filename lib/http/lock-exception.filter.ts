@@ -32,6 +32,10 @@ export class LockExceptionFilter implements ExceptionFilter<LockTimeoutError | L
     this.options = parseLockExceptionFilterOptions(options);
   }
 
+  /**
+   * On HTTP, sends the error as a 423 or 503 JSON body; over RPC and WebSockets, what Nest's own
+   * filters give an unknown error; elsewhere rethrows it.
+   */
   catch(error: LockTimeoutError | LockAcquireError, host: ArgumentsHost): unknown {
     const type = host.getType<string>();
     // Registered app-wide by default, so other transports get what Nest's own base filters

@@ -67,6 +67,7 @@ export interface LockModuleSettings extends LockTimingOptions {
   alerts?: LockAlertOptions;
 }
 
+/** When to warn about a lock held or waited for too long (an event and a log line); off unless set. */
 export interface LockAlertOptions {
   /** Warn when one lock has been held this long. @default Infinity (off) */
   heldLongerThan?: number;
@@ -107,6 +108,7 @@ export interface EtcdLockRootAsyncOptions
 
 /** For `forRootAsync({ useClass })` and `useExisting`. */
 export interface EtcdLockOptionsFactory {
+  /** Makes the module's options; may be async. */
   createEtcdLockOptions(): EtcdLockModuleOptions | Promise<EtcdLockModuleOptions>;
 }
 

@@ -29,8 +29,11 @@ export interface LockEntry {
 
 /** A lock name's queue now: who holds it and who waits, oldest first. */
 export interface LockInfo {
+  /** The lock name, relative to the module's prefix. */
   readonly name: string;
+  /** Who holds it now: one entry, or several for a semaphore or readers. */
   readonly holders: readonly LockEntry[];
+  /** Who waits for it, oldest first. */
   readonly waiters: readonly LockEntry[];
 }
 

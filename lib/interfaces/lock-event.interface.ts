@@ -35,4 +35,5 @@ export type LockEvent =
   /** This process no longer leads `key`, without having resigned. */
   | { type: 'leader.lost'; key: string; term: bigint; error: LockLostError };
 
+/** The kinds of `LockEvent`, for filtering `events$`. */
 export type LockEventType = LockEvent['type'];

@@ -13,8 +13,11 @@ export type HttpErrorsOption = boolean | LockExceptionFilterOptions;
 
 /** The JSON body the filter sends. */
 export interface LockErrorBody {
+  /** The HTTP status sent. */
   statusCode: number;
+  /** The status's reason phrase (`Locked`, `Service Unavailable`). */
   error: string;
+  /** The error's message. */
   message: string;
   /** The lock name as the caller gave it. */
   lock: string;

@@ -65,6 +65,7 @@ export interface LockShape {
   readonly permits: number;
 }
 
+/** Options of `acquire` and `tryAcquire`: timing, shape, and a signal to stop waiting. */
 export interface AcquireOptions extends LockTimingOptions, LockShapeOptions {
   /** Aborting it gives up waiting: `acquire` rejects with `LockTimeoutError`. */
   signal?: AbortSignal;
@@ -84,6 +85,7 @@ export interface HoldOptions {
 /** Options of `LockService.withLock`. */
 export interface WithLockCallOptions extends AcquireOptions, HoldOptions {}
 
+/** Options of `@WithLock`: timing, shape, and what to do when the lock is busy or released early. */
 export interface WithLockOptions extends LockTimingOptions, LockShapeOptions, HoldOptions {
   /**
    * `'wait'` queues (up to `waitTimeout`), `'throw'` rejects with `LockTimeoutError` at once,

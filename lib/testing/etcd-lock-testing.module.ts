@@ -27,6 +27,7 @@ export interface EtcdLockTestingModuleOptions extends LockModuleSettings {
  */
 @Module({})
 export class EtcdLockTestingModule {
+  /** Registers the module globally over `options.backend`, or a new in-memory store. */
   static forRoot(options: EtcdLockTestingModuleOptions = {}): DynamicModule {
     const { backend: given, httpErrors, ...rest } = options;
     if (given !== undefined && !(given instanceof InMemoryLockBackend)) {
