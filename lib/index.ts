@@ -78,23 +78,39 @@ export type {
 export { EtcdLockError } from './errors/etcd-lock.error.js';
 /** Not acquired: timed out, aborted, shutting down, or busy (see `kind`). */
 export { LockTimeoutError } from './errors/lock-timeout.error.js';
+/** What a `LockTimeoutError` is built from. */
+export type { LockTimeoutErrorOptions } from './errors/lock-timeout.error.js';
 /** Which case a `LockTimeoutError` is. */
 export type { LockTimeoutKind } from './errors/lock-timeout.error.js';
 /** A held lock can no longer be trusted; `reason` says why. */
 export { LockLostError } from './errors/lock-lost.error.js';
+/** What a `LockLostError` is built from. */
+export type { LockLostErrorOptions } from './errors/lock-lost.error.js';
 /** etcd failed or was unreachable after every retry, or the application is shutting down. */
 export { LockAcquireError } from './errors/lock-acquire.error.js';
+/** What a `LockAcquireError` is built from. */
+export type { LockAcquireErrorOptions } from './errors/lock-acquire.error.js';
 /** A request to etcd failed: the member, the cause (`code`) and a hint. */
 export { EtcdRequestError } from './errors/etcd-request.error.js';
+/** What an `EtcdRequestError` is built from. */
+export type { EtcdRequestErrorOptions } from './errors/etcd-request.error.js';
 /** The causes `EtcdRequestError.code` names. */
 export type { EtcdFailureCode } from './errors/etcd-request.error.js';
 /** A wait for a lock that the caller's own async context holds: thrown at once. */
 export { SelfDeadlockError } from './errors/self-deadlock.error.js';
+/** What a `SelfDeadlockError` is built from. */
+export type { SelfDeadlockErrorOptions } from './errors/self-deadlock.error.js';
 /** Holders of one name disagree on its permits (or a semaphore meets a plain lock). */
 export { PermitsMismatchError } from './errors/permits-mismatch.error.js';
+/** What a `PermitsMismatchError` is built from. */
+export type { PermitsMismatchErrorOptions } from './errors/permits-mismatch.error.js';
 /** A key, option or decorator argument is invalid; nothing reached etcd. */
 export { InvalidLockArgumentError } from './errors/invalid-lock-argument.error.js';
+/** What an `InvalidLockArgumentError` is built from. */
+export type { InvalidLockArgumentErrorOptions } from './errors/invalid-lock-argument.error.js';
 /** A `@WithLock` method ran on an instance Nest did not create. */
 export { LockModuleMissingError } from './errors/lock-module-missing.error.js';
+/** What a `LockModuleMissingError` is built from. */
+export type { LockModuleMissingErrorOptions } from './errors/lock-module-missing.error.js';
 /** The prefix every lock name is stored under unless `prefix` says otherwise. */
 export { DEFAULT_PREFIX } from './options/lock-options.defaults.js';

@@ -23,18 +23,27 @@ export function parseDashboardOptions(raw: unknown): ResolvedDashboardOptions {
   const merged = { ...DASHBOARD_DEFAULTS, ...(options as EtcdLockDashboardOptions) };
   const { path, forceRelease, guards, feedSize } = merged;
   if (typeof path !== 'string' || !/^\/[\w\-/]*$/.test(path)) {
-    throw new InvalidLockArgumentError(
-      'dashboard path',
-      `expected a path like '/locks', got ${String(path)}`,
-    );
+    throw new InvalidLockArgumentError({
+      argument: 'dashboard path',
+      problem: `expected a path like '/locks', got ${String(path)}`,
+    });
   }
   if (typeof forceRelease !== 'boolean') {
-    throw new InvalidLockArgumentError('dashboard forceRelease', 'expected true or false');
+    throw new InvalidLockArgumentError({
+      argument: 'dashboard forceRelease',
+      problem: 'expected true or false',
+    });
   }
   if (!Array.isArray(guards))
-    throw new InvalidLockArgumentError('dashboard guards', 'expected an array');
+    throw new InvalidLockArgumentError({
+      argument: 'dashboard guards',
+      problem: 'expected an array',
+    });
   if (!Number.isInteger(feedSize) || feedSize < 0 || feedSize > 1000) {
-    throw new InvalidLockArgumentError('dashboard feedSize', 'expected an integer from 0 to 1000');
+    throw new InvalidLockArgumentError({
+      argument: 'dashboard feedSize',
+      problem: 'expected an integer from 0 to 1000',
+    });
   }
   return {
     ...merged,

@@ -23,7 +23,10 @@ export function decoratedMethod(
   const method = String(propertyKey);
   const where = `${className}.${method}`;
   if (typeof value !== 'function') {
-    throw new InvalidLockArgumentError(`${decorator} target`, `${where} is not a method`);
+    throw new InvalidLockArgumentError({
+      argument: `${decorator} target`,
+      problem: `${where} is not a method`,
+    });
   }
   const original = value as Method;
   const kind = methodReturnKind(target, propertyKey, original, where, decorator);

@@ -21,7 +21,10 @@ export function resolveLockKey(key: LockKey, self: unknown, args: unknown[]): re
     value = (key as (...a: unknown[]) => unknown).apply(self, args);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    const invalid = new InvalidLockArgumentError('@WithLock key function', `it threw: ${detail}`);
+    const invalid = new InvalidLockArgumentError({
+      argument: '@WithLock key function',
+      problem: `it threw: ${detail}`,
+    });
     invalid.cause = error;
     throw invalid;
   }

@@ -24,11 +24,12 @@ export function methodReturnKind(
   if (isObservableClass(declared)) return 'observable';
   // Object, an interface or a union: TypeScript erased what it is, so each call tells.
   if (!SYNCHRONOUS.includes(declared)) return 'unknown';
-  throw new InvalidLockArgumentError(
-    `${decorator} target`,
-    `${where} returns ${describe(declared)}, which a lock cannot be held around: ` +
+  throw new InvalidLockArgumentError({
+    argument: `${decorator} target`,
+    problem:
+      `${where} returns ${describe(declared)}, which a lock cannot be held around: ` +
       'make it async, or return a Promise or an Observable',
-  );
+  });
 }
 
 /** Declared return types that are certainly neither a Promise nor an Observable. */

@@ -28,14 +28,17 @@ export function OnlyLeader(election: string): OnlyLeaderDecorator {
       descriptor.value,
     );
     if (kind === 'observable') {
-      throw new InvalidLockArgumentError('@OnlyLeader target', `${where}: make it async`);
+      throw new InvalidLockArgumentError({
+        argument: '@OnlyLeader target',
+        problem: `${where}: make it async`,
+      });
     }
     Inject(OnlyLeaderCampaigns)(target, CAMPAIGNS);
     const wrapped = {
       async [method](this: { [CAMPAIGNS]?: OnlyLeaderCampaigns }, ...args: unknown[]) {
         const campaigns = this?.[CAMPAIGNS];
         if (typeof campaigns?.runAsLeader !== 'function') {
-          throw new LockModuleMissingError(className, method, '@OnlyLeader');
+          throw new LockModuleMissingError({ className, method, decorator: '@OnlyLeader' });
         }
         return campaigns.runAsLeader(name, () => original.apply(this, args));
       },

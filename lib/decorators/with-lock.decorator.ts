@@ -52,7 +52,7 @@ export function WithLock(
     const runnerOf = (self: Decorated): LockRunner => {
       const runner = self?.[LOCK_RUNNER];
       if (typeof runner?.runLocked !== 'function') {
-        throw new LockModuleMissingError(className, method);
+        throw new LockModuleMissingError({ className, method, decorator: '@WithLock' });
       }
       return runner;
     };

@@ -53,10 +53,10 @@ export class LeaderService {
     if (entry === null || entry.reentrant) {
       // Only a withLock of the same name in this async context can hand out a nested entry.
       await entry?.release();
-      throw new InvalidLockArgumentError(
-        'election name',
-        `"${name}" is held as a lock by this async context: an election needs its own name`,
-      );
+      throw new InvalidLockArgumentError({
+        argument: 'election name',
+        problem: `"${name}" is held as a lock by this async context: an election needs its own name`,
+      });
     }
     const held = entry as HeldLock;
     const leadership: HeldLeadership = new HeldLeadership(held, value, () => {

@@ -41,7 +41,7 @@ export class HeldLeadership implements Leadership {
     const lost = this.entry.lostError();
     if (lost) throw lost;
     if (!(await this.entry.setValue(next))) {
-      throw new LockLostError(this.name, 'no longer the leader: its key is gone');
+      throw new LockLostError({ key: this.name, reason: 'no longer the leader: its key is gone' });
     }
     this.proposal = next;
   }

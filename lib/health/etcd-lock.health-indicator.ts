@@ -36,7 +36,10 @@ export class EtcdLockHealthIndicator {
   ) {
     const timeout = options.timeout ?? 1000;
     if (!Number.isFinite(timeout) || timeout <= 0) {
-      throw new InvalidLockArgumentError('timeout', `expected milliseconds > 0, got ${timeout}`);
+      throw new InvalidLockArgumentError({
+        argument: 'timeout',
+        problem: `expected milliseconds > 0, got ${timeout}`,
+      });
     }
     const indicator = this.health.check(key);
     const { held, waiting, sessions } = this.locks.stats();

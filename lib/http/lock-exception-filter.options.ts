@@ -18,15 +18,18 @@ export function parseLockExceptionFilterOptions(
   for (const name of ['lockedStatus', 'unavailableStatus'] as const) {
     const status = resolved[name];
     if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new InvalidLockArgumentError(name, `expected an HTTP error status, got ${status}`);
+      throw new InvalidLockArgumentError({
+        argument: name,
+        problem: `expected an HTTP error status, got ${status}`,
+      });
     }
   }
   const { retryAfter } = resolved;
   if (!Number.isInteger(retryAfter) || retryAfter < 0) {
-    throw new InvalidLockArgumentError(
-      'retryAfter',
-      `expected whole seconds >= 0, got ${retryAfter}`,
-    );
+    throw new InvalidLockArgumentError({
+      argument: 'retryAfter',
+      problem: `expected whole seconds >= 0, got ${retryAfter}`,
+    });
   }
   return resolved;
 }

@@ -78,7 +78,7 @@ export class LockInspector {
       const why =
         `"${prefix}" includes the module prefix "${this.modulePrefix}"; names are relative ` +
         `to it: pass "${relative}"`;
-      throw new InvalidLockArgumentError(`${method} prefix`, why);
+      throw new InvalidLockArgumentError({ argument: `${method} prefix`, problem: why });
     }
     return prefix;
   }
@@ -106,10 +106,10 @@ function assertReason(options: unknown): string {
   assertKnownKeys(raw, ['reason'], 'forceRelease options');
   const { reason } = raw;
   if (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON_LENGTH) {
-    throw new InvalidLockArgumentError(
-      'forceRelease reason',
-      `say why in 1 to ${MAX_REASON_LENGTH} characters, for the audit trail`,
-    );
+    throw new InvalidLockArgumentError({
+      argument: 'forceRelease reason',
+      problem: `say why in 1 to ${MAX_REASON_LENGTH} characters, for the audit trail`,
+    });
   }
   return reason;
 }

@@ -94,9 +94,11 @@ class WaitingAttempt {
 
 /** A module function, not a closure per attempt. */
 const timedOut = (attempt: WaitingAttempt): void =>
-  attempt.giveUp(new LockTimeoutError(attempt.key, attempt.waited(), 'timeout'));
+  attempt.giveUp(
+    new LockTimeoutError({ key: attempt.key, waitedMs: attempt.waited(), kind: 'timeout' }),
+  );
 
 function stoppedBy(key: string, waitedMs: number, signal: AbortSignal): LockTimeoutError {
   const kind = signal.reason instanceof ShutdownSignal ? 'shutdown' : 'aborted';
-  return new LockTimeoutError(key, waitedMs, kind, { cause: signal.reason });
+  return new LockTimeoutError({ key, waitedMs, kind, cause: signal.reason });
 }

@@ -58,7 +58,7 @@ export abstract class HeldLockBase implements HeldLock {
   /** The store let the lock go (lease expired or revoked, key deleted, backend closed). */
   markLost(reason: string, cause?: unknown): void {
     if (this.lost || this.released) return;
-    this.lost = new LockLostError(this.key, reason, { cause });
+    this.lost = new LockLostError({ key: this.key, reason, cause });
     clearTimeout(this.maxHoldTimer);
     this.onLost();
     this.loss.abort(this.lost);

@@ -8,12 +8,6 @@ export function covers(held: LockShape, wanted: LockShape): boolean {
   return held.mode === 'write' || wanted.mode === 'read';
 }
 
-/** How errors and events name a shape. */
-export function describeShape(shape: LockShape): string {
-  if (shape.permits > 1) return `a semaphore of ${shape.permits} permits`;
-  return shape.mode === 'read' ? 'a read lock' : 'a lock (write, one holder)';
-}
-
 /** How errors, events and `Lock.key` name an acquisition of several names. */
 export function joinLockNames(names: readonly string[]): string {
   // One name stays the same string: no copy per held lock.

@@ -71,7 +71,7 @@ function parseShape(options: Record<string, unknown>): LockShape {
   const permits = assertPermits(options.permits);
   if (mode === 'read') {
     const why = "a semaphore has no read mode: pass either mode: 'read' or permits";
-    throw new InvalidLockArgumentError('mode', why);
+    throw new InvalidLockArgumentError({ argument: 'mode', problem: why });
   }
   return permits === 1 ? EXCLUSIVE : { mode, permits };
 }
@@ -109,15 +109,18 @@ export function withDefaults(
 export function parseDecoratorOptions(ttlOrOptions: unknown, retries: unknown): LockCall {
   if (typeof ttlOrOptions === 'object' && ttlOrOptions !== null) {
     if (retries !== undefined) {
-      throw new InvalidLockArgumentError('@WithLock retries', 'pass it inside the options object');
+      throw new InvalidLockArgumentError({
+        argument: '@WithLock retries',
+        problem: 'pass it inside the options object',
+      });
     }
     return parseLockCall(ttlOrOptions, '@WithLock');
   }
   if (ttlOrOptions !== undefined && typeof ttlOrOptions !== 'number') {
-    throw new InvalidLockArgumentError(
-      '@WithLock ttl',
-      `expected seconds or an options object, got ${typeof ttlOrOptions}`,
-    );
+    throw new InvalidLockArgumentError({
+      argument: '@WithLock ttl',
+      problem: `expected seconds or an options object, got ${typeof ttlOrOptions}`,
+    });
   }
   return parseLockCall({ ttl: ttlOrOptions, retries }, '@WithLock');
 }

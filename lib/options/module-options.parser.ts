@@ -43,10 +43,10 @@ export function parseLockSettings(raw: unknown, argument: string): ResolvedLockS
   const options = withoutExtras(assertPlainObject(raw, argument));
   const connection = CONNECTION_KEYS.filter((name) => name in options);
   if (connection.length > 0) {
-    throw new InvalidLockArgumentError(
+    throw new InvalidLockArgumentError({
       argument,
-      `${connection.join(', ')} configure etcd, which the in-memory backend does not use`,
-    );
+      problem: `${connection.join(', ')} configure etcd, which the in-memory backend does not use`,
+    });
   }
   assertKnownKeys(options, SETTINGS_KEYS, argument);
   return parseSettings(options);
@@ -55,14 +55,20 @@ export function parseLockSettings(raw: unknown, argument: string): ResolvedLockS
 function parseSettings(options: EtcdLockModuleOptions): ResolvedLockSettings {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string') {
-    throw new InvalidLockArgumentError('prefix', `expected a string, got ${typeof prefix}`);
+    throw new InvalidLockArgumentError({
+      argument: 'prefix',
+      problem: `expected a string, got ${typeof prefix}`,
+    });
   }
   // Without the slash, `svc` also covers `svc-secrets/…`: list() showed that data and
   // forceRelease deleted it. Refused rather than fixed up: replicas that disagree on the
   // prefix would not exclude each other during the deploy that changes it.
   if (!prefix.endsWith('/')) {
     const why = `must end with "/" (got ${JSON.stringify(prefix)}; use ${JSON.stringify(`${prefix}/`)})`;
-    throw new InvalidLockArgumentError('prefix', prefix === '' ? 'must not be empty' : why);
+    throw new InvalidLockArgumentError({
+      argument: 'prefix',
+      problem: prefix === '' ? 'must not be empty' : why,
+    });
   }
   const { shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT, log = DEFAULT_LOG_LEVEL } = options;
   return {
@@ -111,19 +117,22 @@ export function parseHosts(hosts: unknown): string[] {
   const source = hosts === undefined && fromEnv?.trim() ? 'ETCD_HOSTS' : 'hosts';
   const list = typeof given === 'string' ? given.split(',') : given;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new InvalidLockArgumentError(source, 'expected a host string or a non-empty array');
+    throw new InvalidLockArgumentError({
+      argument: source,
+      problem: 'expected a host string or a non-empty array',
+    });
   }
   return list.map((entry: unknown, index) => {
     if (typeof entry === 'string' && withCredentials(entry.trim())) {
       // Said without the entry: it holds a password, and errors end up in logs.
       const why = `entry ${index + 1} has credentials in its URL: pass them as auth: { username, password }, which are never echoed`;
-      throw new InvalidLockArgumentError(source, why);
+      throw new InvalidLockArgumentError({ argument: source, problem: why });
     }
     if (typeof entry !== 'string' || !isHost(entry.trim())) {
-      throw new InvalidLockArgumentError(
-        source,
-        `entry ${index + 1} (${JSON.stringify(entry)}) is not host:port or an http(s) URL`,
-      );
+      throw new InvalidLockArgumentError({
+        argument: source,
+        problem: `entry ${index + 1} (${JSON.stringify(entry)}) is not host:port or an http(s) URL`,
+      });
     }
     return entry.trim();
   });

@@ -13,30 +13,38 @@ export const MAX_TTL_SECONDS = 86_400;
 
 export function assertLockKey(key: unknown, argument = 'lock key'): string {
   if (typeof key !== 'string') {
-    throw new InvalidLockArgumentError(argument, `expected a string, got ${typeName(key)}`);
+    throw new InvalidLockArgumentError({
+      argument,
+      problem: `expected a string, got ${typeName(key)}`,
+    });
   }
-  if (key.length === 0) throw new InvalidLockArgumentError(argument, 'must not be empty');
-  if (key.includes('\0')) throw new InvalidLockArgumentError(argument, 'must not contain NUL');
+  if (key.length === 0)
+    throw new InvalidLockArgumentError({ argument, problem: 'must not be empty' });
+  if (key.includes('\0'))
+    throw new InvalidLockArgumentError({ argument, problem: 'must not contain NUL' });
   if (CONTROL.test(key)) {
     const why = 'must not contain control characters (they reach terminals and logs raw)';
-    throw new InvalidLockArgumentError(argument, why);
+    throw new InvalidLockArgumentError({ argument, problem: why });
   }
   const segment = key.split('/').find((s) => LAYOUT_SEGMENT.test(s));
   if (segment !== undefined) {
     const why =
       `has a segment "${segment}", which the key layout uses for another name's readers, ` +
       'writers or semaphore holders: rename it';
-    throw new InvalidLockArgumentError(argument, why);
+    throw new InvalidLockArgumentError({ argument, problem: why });
   }
   if (!key.isWellFormed()) {
-    throw new InvalidLockArgumentError(argument, 'must be well-formed UTF-16 (lone surrogate)');
+    throw new InvalidLockArgumentError({
+      argument,
+      problem: 'must be well-formed UTF-16 (lone surrogate)',
+    });
   }
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes > MAX_KEY_BYTES) {
-    throw new InvalidLockArgumentError(
+    throw new InvalidLockArgumentError({
       argument,
-      `is ${bytes} bytes, the limit is ${MAX_KEY_BYTES}`,
-    );
+      problem: `is ${bytes} bytes, the limit is ${MAX_KEY_BYTES}`,
+    });
   }
   return key;
 }
@@ -44,15 +52,19 @@ export function assertLockKey(key: unknown, argument = 'lock key'): string {
 /** One name, or several taken together: a non-empty list of distinct names. */
 export function assertLockKeys(keys: unknown, argument = 'lock key'): readonly string[] {
   if (!Array.isArray(keys)) return [assertLockKey(keys, argument)];
-  if (keys.length === 0) throw new InvalidLockArgumentError(argument, 'the list is empty');
+  if (keys.length === 0)
+    throw new InvalidLockArgumentError({ argument, problem: 'the list is empty' });
   if (keys.length > MAX_KEYS_PER_LOCK) {
     const why = `${keys.length} names, the limit is ${MAX_KEYS_PER_LOCK} (one etcd transaction)`;
-    throw new InvalidLockArgumentError(argument, why);
+    throw new InvalidLockArgumentError({ argument, problem: why });
   }
   const names = keys.map((key, i) => assertLockKey(key, `${argument} [${i}]`));
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice !== undefined) {
-    throw new InvalidLockArgumentError(argument, `${JSON.stringify(twice)} is listed twice`);
+    throw new InvalidLockArgumentError({
+      argument,
+      problem: `${JSON.stringify(twice)} is listed twice`,
+    });
   }
   return names;
 }
@@ -60,30 +72,30 @@ export function assertLockKeys(keys: unknown, argument = 'lock key'): readonly s
 export function assertPermits(permits: unknown): number {
   const ok = typeof permits === 'number' && Number.isInteger(permits);
   if (!ok || permits < 1 || permits > MAX_PERMITS) {
-    throw new InvalidLockArgumentError(
-      'permits',
-      `expected an integer from 1 to ${MAX_PERMITS}, got ${show(permits)}`,
-    );
+    throw new InvalidLockArgumentError({
+      argument: 'permits',
+      problem: `expected an integer from 1 to ${MAX_PERMITS}, got ${show(permits)}`,
+    });
   }
   return permits;
 }
 
 export function assertTtl(ttl: unknown): number {
   if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 2 || ttl > MAX_TTL_SECONDS) {
-    throw new InvalidLockArgumentError(
-      'ttl',
-      `expected an integer number of seconds from 2 to ${MAX_TTL_SECONDS} (one day), got ${show(ttl)}`,
-    );
+    throw new InvalidLockArgumentError({
+      argument: 'ttl',
+      problem: `expected an integer number of seconds from 2 to ${MAX_TTL_SECONDS} (one day), got ${show(ttl)}`,
+    });
   }
   return ttl;
 }
 
 export function assertRetries(retries: unknown): number {
   if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 1000) {
-    throw new InvalidLockArgumentError(
-      'retries',
-      `expected an integer from 0 to 1000, got ${show(retries)}`,
-    );
+    throw new InvalidLockArgumentError({
+      argument: 'retries',
+      problem: `expected an integer from 0 to 1000, got ${show(retries)}`,
+    });
   }
   return retries;
 }
@@ -103,7 +115,10 @@ export function assertMilliseconds(
     const range = allowInfinity
       ? `a number of milliseconds from 0 to ${LONGEST_TIMER}, or Infinity`
       : `a number of milliseconds from 0 to ${LONGEST_TIMER}`;
-    throw new InvalidLockArgumentError(argument, `expected ${range}, got ${show(value)}`);
+    throw new InvalidLockArgumentError({
+      argument,
+      problem: `expected ${range}, got ${show(value)}`,
+    });
   }
   return value;
 }
@@ -114,10 +129,10 @@ const LONGEST_TIMER = 2 ** 31 - 1;
 export function assertMaxHold(value: unknown): number {
   const ms = assertMilliseconds(value, 'maxHold', true);
   if (ms === 0 || (ms > LONGEST_TIMER && ms !== Infinity)) {
-    throw new InvalidLockArgumentError(
-      'maxHold',
-      `expected milliseconds between 1 and ${LONGEST_TIMER}, or Infinity (off), got ${ms}`,
-    );
+    throw new InvalidLockArgumentError({
+      argument: 'maxHold',
+      problem: `expected milliseconds between 1 and ${LONGEST_TIMER}, or Infinity (off), got ${ms}`,
+    });
   }
   return ms;
 }
@@ -127,14 +142,17 @@ export const MAX_ENTRY_VALUE_BYTES = 64 * 1024;
 
 export function assertEntryValue(value: unknown): string {
   if (typeof value !== 'string') {
-    throw new InvalidLockArgumentError('value', `expected a string, got ${show(value)}`);
+    throw new InvalidLockArgumentError({
+      argument: 'value',
+      problem: `expected a string, got ${show(value)}`,
+    });
   }
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > MAX_ENTRY_VALUE_BYTES) {
-    throw new InvalidLockArgumentError(
-      'value',
-      `${bytes} bytes is over the limit of ${MAX_ENTRY_VALUE_BYTES}: store a reference instead`,
-    );
+    throw new InvalidLockArgumentError({
+      argument: 'value',
+      problem: `${bytes} bytes is over the limit of ${MAX_ENTRY_VALUE_BYTES}: store a reference instead`,
+    });
   }
   return value;
 }
@@ -145,31 +163,37 @@ export function assertOneOf<T extends string>(
   argument: string,
 ): T {
   if (!allowed.includes(value as T)) {
-    throw new InvalidLockArgumentError(
+    throw new InvalidLockArgumentError({
       argument,
-      `expected one of ${allowed.join(', ')}, got ${show(value)}`,
-    );
+      problem: `expected one of ${allowed.join(', ')}, got ${show(value)}`,
+    });
   }
   return value as T;
 }
 
 export function assertBoolean(value: unknown, argument: string): boolean {
   if (typeof value === 'boolean') return value;
-  throw new InvalidLockArgumentError(argument, `expected a boolean, got ${show(value)}`);
+  throw new InvalidLockArgumentError({
+    argument,
+    problem: `expected a boolean, got ${show(value)}`,
+  });
 }
 
 export function assertSignal(value: unknown): AbortSignal | undefined {
   if (value === undefined || value instanceof AbortSignal) return value;
-  throw new InvalidLockArgumentError('signal', `expected an AbortSignal, got ${typeName(value)}`);
+  throw new InvalidLockArgumentError({
+    argument: 'signal',
+    problem: `expected an AbortSignal, got ${typeName(value)}`,
+  });
 }
 
 export function assertPlainObject(value: unknown, argument: string): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidLockArgumentError(
+    throw new InvalidLockArgumentError({
       argument,
-      `expected an options object, got ${typeName(value)}`,
-    );
+      problem: `expected an options object, got ${typeName(value)}`,
+    });
   }
   return value as Record<string, unknown>;
 }
@@ -177,7 +201,10 @@ export function assertPlainObject(value: unknown, argument: string): Record<stri
 export function assertKnownKeys(value: object, known: readonly string[], argument: string): void {
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
-    throw new InvalidLockArgumentError(argument, `unknown option(s) ${unknown.join(', ')}`);
+    throw new InvalidLockArgumentError({
+      argument,
+      problem: `unknown option(s) ${unknown.join(', ')}`,
+    });
   }
 }
 

@@ -30,5 +30,11 @@ export function withSelfHeldHint(error: unknown, name: string, held: HeldEntry[]
     `This process holds "${mine.lock.key}" (taken at ${describeCallSite(mine.site)}). ` +
     'If the waiting code took it itself, release it first: only withLock and @WithLock are ' +
     'reentrant, through their async context';
-  return new LockTimeoutError(name, error.waitedMs, 'timeout', { cause: error.cause, hint });
+  return new LockTimeoutError({
+    key: name,
+    waitedMs: error.waitedMs,
+    kind: 'timeout',
+    cause: error.cause,
+    hint,
+  });
 }

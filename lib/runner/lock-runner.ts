@@ -67,13 +67,13 @@ export class LockRunner {
     const timing = withDefaults(call.timing, this.defaults);
     if (call.holdAtLeast > timing.maxHold) {
       const why = `${call.holdAtLeast} ms is longer than maxHold (${timing.maxHold} ms)`;
-      throw new InvalidLockArgumentError('holdAtLeast', why);
+      throw new InvalidLockArgumentError({ argument: 'holdAtLeast', problem: why });
     }
     if (call.onLocked === 'wait' && timing.waitTimeout > 0) this.assertNoSelfDeadlock(names);
     const acquisition = this.tracker.begin(name);
     try {
       if (this.shutdown.signal.aborted) {
-        throw new LockAcquireError(name, 0, { reason: SHUTTING_DOWN });
+        throw new LockAcquireError({ key: name, attempts: 0, reason: SHUTTING_DOWN });
       }
       const { signal, onLocked } = call;
       const tryOnly = onLocked !== 'wait' || timing.waitTimeout === 0;
@@ -88,7 +88,8 @@ export class LockRunner {
         onQueued: () => this.tracker.queued(acquisition),
         value: call.value,
       });
-      if (lock === null && onLocked !== 'skip') throw new LockTimeoutError(name, 0, 'busy');
+      if (lock === null && onLocked !== 'skip')
+        throw new LockTimeoutError({ key: name, waitedMs: 0, kind: 'busy' });
       if (lock === null) this.tracker.skipped(acquisition);
       else {
         this.tracker.acquired(acquisition, lock, site);
@@ -114,7 +115,9 @@ export class LockRunner {
   ): Promise<T | undefined> {
     if (typeof fn !== 'function') {
       const why = `expected a function, got ${typeof fn}`;
-      return Promise.reject(new InvalidLockArgumentError('withLock callback', why));
+      return Promise.reject(
+        new InvalidLockArgumentError({ argument: 'withLock callback', problem: why }),
+      );
     }
     return this.take(names, call, site).then((lock) =>
       lock === null ? undefined : this.run(lock, fn, call.holdAtLeast),

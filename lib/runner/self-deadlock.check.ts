@@ -1,6 +1,6 @@
 import { SelfDeadlockError } from '../errors/self-deadlock.error.js';
 import type { Lock } from '../interfaces/lock.interface.js';
-import { describeShape, joinLockNames } from '../lock/lock-shape.js';
+import { joinLockNames } from '../lock/lock-shape.js';
 import type { LockContext } from './lock-context.js';
 
 /**
@@ -18,10 +18,12 @@ export function selfDeadlockOf(
     const same = context.find(wanted);
     const blocking = same ?? context.heldUnder(wanted);
     if (!blocking) continue;
-    const because = same
-      ? `its queue for "${wanted}" would put it behind that lock (held as ${describeShape(same)})`
-      : undefined;
-    return new SelfDeadlockError(joinLockNames(names), blocking.key, heldAt(blocking), because);
+    return new SelfDeadlockError({
+      key: joinLockNames(names),
+      heldKey: blocking.key,
+      heldAt: heldAt(blocking),
+      sameName: same && { name: wanted, heldAs: { mode: same.mode, permits: same.permits } },
+    });
   }
   return undefined;
 }

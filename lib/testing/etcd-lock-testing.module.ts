@@ -31,7 +31,10 @@ export class EtcdLockTestingModule {
   static forRoot(options: EtcdLockTestingModuleOptions = {}): DynamicModule {
     const { backend: given, httpErrors, ...rest } = options;
     if (given !== undefined && !(given instanceof InMemoryLockBackend)) {
-      throw new InvalidLockArgumentError('backend', 'expected an InMemoryLockBackend');
+      throw new InvalidLockArgumentError({
+        argument: 'backend',
+        problem: 'expected an InMemoryLockBackend',
+      });
     }
     const settings = parseLockSettings(rest, 'EtcdLockTestingModule options');
     const backend = given ?? new InMemoryLockBackend(settings.prefix);

@@ -2,7 +2,6 @@ import { entryDir } from '../lock/entry-key.js';
 import { PermitsMismatchError } from '../errors/permits-mismatch.error.js';
 import type { LockShape } from '../interfaces/lock-options.interface.js';
 import type { InMemoryLock } from './in-memory-lock.js';
-import { describeShape } from '../lock/lock-shape.js';
 import type { EntryScope, QueueHead, StoredEntry } from '../lock/lock-backend.interface.js';
 import { hasTurn, inQueueOf, type QueuedEntry } from '../lock/queue-rules.js';
 
@@ -45,9 +44,8 @@ export function refuseMismatch(
       // A nested name's entry is a plain lock to this queue, as its etcd key says.
       const found = otherName === name ? other.shape.permits : 1;
       if (found === shape.permits) continue;
-      const asked = describeShape(shape);
-      const theirs = describeShape({ mode: 'write', permits: found });
-      throw new PermitsMismatchError(name, shape.permits, found, asked, theirs);
+      const { mode, permits } = shape;
+      throw new PermitsMismatchError({ key: name, mode, permits, queuedPermits: found });
     }
   }
 }

@@ -137,7 +137,9 @@ export class LockAcquirer {
         this.removeInBackground(entry, timing);
         if (action === 'throw') throw error;
         if (action === 'give-up') {
-          throw new LockAcquireError(key, restarts + 1, {
+          throw new LockAcquireError({
+            key,
+            attempts: restarts + 1,
             reason: 'the session lease kept expiring',
             cause: error,
           });

@@ -78,5 +78,5 @@ function asLockError(key: string, attempts: number, error: unknown, signal?: Abo
   if (signal?.aborted) return signal.reason;
   // Ours already say what happened; the acquirer restarts on SessionExpiredError itself.
   if (error instanceof EtcdLockError || error instanceof SessionExpiredError) return error;
-  return new LockAcquireError(key, attempts, { cause: describeEtcdFailure(error) });
+  return new LockAcquireError({ key, attempts, cause: describeEtcdFailure(error) });
 }

@@ -116,7 +116,7 @@ export function describeEtcdFailure(error: unknown): unknown {
   if (error instanceof EtcdLockError) return error;
   const host = (typeof error === 'object' && error && hostOf.get(error)) || UNKNOWN_HOST;
   const [code, detail, hint] = diagnose(error);
-  return new EtcdRequestError(host, code, detail, hint, { cause: error });
+  return new EtcdRequestError({ host, code, detail, hint, cause: error });
 }
 
 /** `request`, its failure described as `describeEtcdFailure` does. */

@@ -1,6 +1,5 @@
 import type { IRangeResponse } from 'etcd3';
 import { PermitsMismatchError } from '../../errors/permits-mismatch.error.js';
-import { describeShape } from '../../lock/lock-shape.js';
 import { pickEnd, type QueueLayout } from './queue-layout.js';
 import { type Predecessor, predecessorOf } from './queue-predecessor.js';
 
@@ -32,9 +31,8 @@ export function aheadFrom(
   for (const entry of [first, last]) {
     const queued = entry && layout.permitsOf(entry);
     if (queued !== undefined && queued !== layout.shape.permits) {
-      const asked = describeShape(layout.shape);
-      const other = describeShape({ mode: 'write', permits: queued });
-      throw new PermitsMismatchError(layout.name, layout.shape.permits, queued, asked, other);
+      const { mode, permits } = layout.shape;
+      throw new PermitsMismatchError({ key: layout.name, mode, permits, queuedPermits: queued });
     }
   }
   if (layout.shape.permits > 1) {

@@ -12,7 +12,7 @@ const hostOf = (type: string, client?: object) =>
 /** Registered app-wide by default, the filter must not change what other transports see. */
 describe('LockExceptionFilter outside HTTP', () => {
   const filter = new LockExceptionFilter();
-  const busy = new LockTimeoutError('job', 0, 'busy');
+  const busy = new LockTimeoutError({ key: 'job', waitedMs: 0, kind: 'busy' });
   beforeAll(() => Logger.overrideLogger(false)); // it logs each error, as Nest's filters do
 
   it("gives a microservice caller what Nest's base RPC filter gives an unknown error", async () => {

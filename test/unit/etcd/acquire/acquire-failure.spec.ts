@@ -29,12 +29,12 @@ describe('how the acquirer classifies a failed pass', () => {
   });
 
   it('restarts when the session was lost under a caller that still waits', () => {
-    const error = new LockAcquireError('k', 1, { reason: 'watch failed' });
+    const error = new LockAcquireError({ key: 'k', attempts: 1, reason: 'watch failed' });
     expect(classifyAcquireFailure(failure({ error, sessionLost: true }))).toBe('restart');
   });
 
   it('rethrows a timeout even if the session went at the same moment', () => {
-    const error = new LockTimeoutError('k', 10, 'timeout');
+    const error = new LockTimeoutError({ key: 'k', waitedMs: 10, kind: 'timeout' });
     const outcome = classifyAcquireFailure(
       failure({ error, sessionLost: true, callerStopped: true }),
     );
@@ -42,7 +42,7 @@ describe('how the acquirer classifies a failed pass', () => {
   });
 
   it('rethrows an etcd failure while the session is fine', () => {
-    const error = new LockAcquireError('k', 4, { reason: 'unavailable' });
+    const error = new LockAcquireError({ key: 'k', attempts: 4, reason: 'unavailable' });
     expect(classifyAcquireFailure(failure({ error }))).toBe('throw');
   });
 

@@ -69,7 +69,7 @@ describe('running a step with transient retries', () => {
   });
 
   it('passes the library’s own errors through unwrapped', async () => {
-    const timeout = new LockTimeoutError('k', 5, 'timeout');
+    const timeout = new LockTimeoutError({ key: 'k', waitedMs: 5, kind: 'timeout' });
     await expect(withTransientRetry('k', settings, failing(timeout).step)).rejects.toBe(timeout);
   });
 

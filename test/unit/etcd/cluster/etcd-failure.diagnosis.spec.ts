@@ -49,7 +49,7 @@ describe('describeEtcdFailure names the member, the cause and a hint', () => {
   });
 
   it("passes the library's own errors through", () => {
-    const ours = new LockTimeoutError('k', 1, 'timeout');
+    const ours = new LockTimeoutError({ key: 'k', waitedMs: 1, kind: 'timeout' });
     expect(describeEtcdFailure(ours)).toBe(ours);
   });
 });
