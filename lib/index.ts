@@ -30,8 +30,17 @@ export type {
   LockEntry,
   LockInfo,
 } from './interfaces/lock-entry.interface.js';
-/** What `LockService.events$` emits, and the names of its kinds. */
-export type { LockEvent, LockEventType } from './interfaces/lock-event.interface.js';
+/**
+ * What `LockService.events$` emits; its kinds (`'lock.acquired'`, `'leader.lost'`, ...); each
+ * kind's fields; and, deprecated for one minor version, the old names kept in `type`.
+ */
+export type {
+  LegacyLockEventTypes,
+  LockEvent,
+  LockEventFields,
+  LockEventKind,
+  LockEventType,
+} from './interfaces/lock-event.interface.js';
 /** What `LockService.stats()` returns, and one lease in it. */
 export type { LockStats, SessionDiagnostics } from './interfaces/lock-stats.interface.js';
 /** A live page of every lock, its holders and waiters, and recent events (opt-in). */

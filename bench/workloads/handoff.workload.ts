@@ -59,7 +59,7 @@ async function queueBehind(
   key: string,
 ): Promise<{ next: Promise<Lock>; heldAt: () => number }> {
   const queued = firstValueFrom(
-    locks.events$.pipe(filter((e) => e.type === 'queued' && e.key === key)),
+    locks.events$.pipe(filter((e) => e.kind === 'lock.queued' && e.key === key)),
   );
   let at = NaN;
   const next = locks.acquire(key).then((lock) => ((at = performance.now()), lock));

@@ -27,7 +27,7 @@ export async function queueLength(hosts: string, waiters: number): Promise<Queue
     const held = await holder!.locks.acquire(key);
     const allQueued = lastValueFrom(
       queue!.locks.events$.pipe(
-        filter((e) => e.type === 'queued' && e.key === key),
+        filter((e) => e.kind === 'lock.queued' && e.key === key),
         take(waiters),
       ),
     );

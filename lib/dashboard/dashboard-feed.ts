@@ -12,7 +12,7 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
-import type { LockEvent } from '../interfaces/lock-event.interface.js';
+import type { LockEvent, LockEventKind } from '../interfaces/lock-event.interface.js';
 import { LockService } from '../lock.service.js';
 import { DASHBOARD_OPTIONS } from './dashboard.tokens.js';
 import { toView } from './dashboard-view.js';
@@ -21,16 +21,16 @@ import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
 /** A lock event as the page shows it: JSON-safe, no error objects, no lock values. */
 export interface FeedItem {
   at: string;
-  type: LockEvent['type'];
+  kind: LockEventKind;
   key: string;
   detail: string;
 }
 
-const SHOWN: readonly LockEvent['type'][] = [
-  'acquired',
-  'released',
-  'lost',
-  'failed',
+const SHOWN: readonly LockEventKind[] = [
+  'lock.acquired',
+  'lock.released',
+  'lock.lost',
+  'lock.failed',
   'lock.force-released',
   'leader.elected',
   'leader.lost',
@@ -65,7 +65,7 @@ export class DashboardFeed implements OnModuleDestroy {
       share({ connector: () => new ReplaySubject<string>(1), resetOnRefCountZero: true }),
     );
     this.subscription = locks.events$
-      .pipe(filter((e) => SHOWN.includes(e.type)))
+      .pipe(filter((e) => SHOWN.includes(e.kind)))
       .subscribe((event) => {
         const entry = { seq: ++this.lastSeq, json: JSON.stringify(toFeedItem(event)) };
         this.recent.push(entry);
@@ -115,15 +115,15 @@ const jsonArray = (entries: readonly FeedEntry[]) => `[${entries.map((e) => e.js
 
 function toFeedItem(event: LockEvent): FeedItem {
   const at = new Date().toISOString();
-  const item = (detail: string): FeedItem => ({ at, type: event.type, key: event.key, detail });
-  switch (event.type) {
-    case 'acquired':
+  const item = (detail: string): FeedItem => ({ at, kind: event.kind, key: event.key, detail });
+  switch (event.kind) {
+    case 'lock.acquired':
       return item(`token ${event.fencingToken}, waited ${event.waitedMs.toFixed(0)} ms`);
-    case 'released':
+    case 'lock.released':
       return item(`held ${event.heldMs.toFixed(0)} ms`);
-    case 'lost':
+    case 'lock.lost':
       return item(event.error.reason);
-    case 'failed':
+    case 'lock.failed':
       return item(event.error.name);
     case 'lock.force-released':
       return item(event.reason);

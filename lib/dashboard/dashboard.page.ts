@@ -70,7 +70,7 @@ button { font: inherit; padding: .2rem .6rem; border: 1px solid var(--bad); colo
 .empty { color: var(--muted); } .empty[hidden] { display: none; }
 #feed { list-style: none; margin: 0; padding: 0; max-height: 70vh; overflow-y: auto; }
 #feed li { padding: .3rem 0; border-bottom: 1px solid var(--line); font-size: .85rem; }
-#feed .type { font-weight: 600; } #feed .lost, #feed .lock-force-released { color: var(--bad); }
+#feed .type { font-weight: 600; } #feed .lock-lost, #feed .lock-force-released { color: var(--bad); }
 @media (max-width: 40rem) { th:nth-child(5), td:nth-child(5) { display: none; } main { padding: .75rem; } }
 `;
 
@@ -112,8 +112,8 @@ async function release(name) {
   if (!res.ok) alert('Not released: ' + ((await res.json().catch(() => ({}))).message || res.status));
 }
 function feed(item) {
-  const li = el('li', undefined, item.type.replace('.', '-'));
-  li.append(el('span', new Date(item.at).toLocaleTimeString() + ' ', 'muted'), el('span', item.type + ' ', 'type'), el('span', item.key + ' '), el('span', item.detail, 'muted'));
+  const li = el('li', undefined, item.kind.replace('.', '-'));
+  li.append(el('span', new Date(item.at).toLocaleTimeString() + ' ', 'muted'), el('span', item.kind + ' ', 'type'), el('span', item.key + ' '), el('span', item.detail, 'muted'));
   $('feed').prepend(li);
   while ($('feed').children.length > 100) $('feed').lastChild.remove();
 }

@@ -62,11 +62,10 @@ export class LeaderService {
     const leadership: HeldLeadership = new HeldLeadership(held, value, () => {
       if (!this.leaderships.end(name, leadership)) return;
       const error = held.lostError();
-      if (error)
-        this.tracker.emit({ type: 'leader.lost', key: name, term: held.fencingToken, error });
+      if (error) this.tracker.emit('leader.lost', { key: name, term: held.fencingToken, error });
     });
     this.leaderships.set(name, leadership);
-    this.tracker.emit({ type: 'leader.elected', key: name, term: held.fencingToken });
+    this.tracker.emit('leader.elected', { key: name, term: held.fencingToken });
     return leadership;
   }
 

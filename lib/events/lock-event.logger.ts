@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { Observable, Subscription } from 'rxjs';
 import type { LockLogLevel } from '../interfaces/etcd-lock-module-options.interface.js';
-import type { LockEvent } from '../interfaces/lock-event.interface.js';
+import type { LockEvent, LockEventKind } from '../interfaces/lock-event.interface.js';
 import { printable } from '../options/printable-text.js';
 
 /** Events worth a warning: a lock lost, and an operator taking one away. */
-const WARNINGS: readonly LockEvent['type'][] = [
-  'lost',
+const WARNINGS: readonly LockEventKind[] = [
+  'lock.lost',
   'leader.lost',
   'lock.force-released',
   'lock.held-too-long',
@@ -22,27 +22,27 @@ export function logLockEvents(
   if (level === 'none') return undefined;
   return events$.subscribe((event) => {
     // An operator's reason, or a key another client wrote, must not forge a log line.
-    if (WARNINGS.includes(event.type)) logger.warn(printable(describe(event)));
+    if (WARNINGS.includes(event.kind)) logger.warn(printable(describe(event)));
     else if (level === 'all') logger.debug(printable(describe(event)));
   });
 }
 
 function describe(event: LockEvent): string {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
-  switch (event.type) {
-    case 'acquired':
+  switch (event.kind) {
+    case 'lock.acquired':
       return `acquired "${event.key}" (token ${event.fencingToken}) after ${ms(event.waitedMs)}`;
-    case 'queued':
+    case 'lock.queued':
       return `queued for "${event.key}"`;
-    case 'waited':
+    case 'lock.waited':
       return `waited ${ms(event.waitedMs)} in line for "${event.key}"`;
-    case 'released':
+    case 'lock.released':
       return `released "${event.key}" after holding it ${ms(event.heldMs)}`;
-    case 'lost':
+    case 'lock.lost':
       return `lost "${event.key}" after holding it ${ms(event.heldMs)}: ${event.error.message}`;
-    case 'failed':
+    case 'lock.failed':
       return `could not acquire "${event.key}": ${event.error.message}`;
-    case 'skipped':
+    case 'lock.skipped':
       return `skipped "${event.key}": held elsewhere`;
     case 'lock.force-released':
       return `force-released "${event.key}" (tokens ${event.fencingTokens.join(', ') || 'none'}): ${event.reason}`;

@@ -4,7 +4,12 @@ import type { HeldLock, LockObserver } from '../lock/lock-backend.interface.js';
 import type { CallSite } from '../lock/call-site.js';
 import { EtcdLockError } from '../errors/etcd-lock.error.js';
 import type { LockLostError } from '../errors/lock-lost.error.js';
-import type { LockEvent } from '../interfaces/lock-event.interface.js';
+import type {
+  LockEvent,
+  LockEventFields,
+  LockEventKind,
+} from '../interfaces/lock-event.interface.js';
+import { lockEvent } from './lock-event.factory.js';
 
 /** One call to acquire, from its start until it holds the lock or gives up. */
 export interface Acquisition {
@@ -57,14 +62,14 @@ export class LockTracker implements LockObserver {
     const acquisition: Acquisition = { key, startedAt: performance.now(), queued: false };
     const after = this.alerts.waitingLongerThan;
     acquisition.alarm = this.alarm(after, () =>
-      this.subject.next({ type: 'lock.waiting-too-long', key, waitedMs: after }),
+      this.emit('lock.waiting-too-long', { key, waitedMs: after }),
     );
     return acquisition;
   }
 
   queued(acquisition: Acquisition): void {
     acquisition.queued = true;
-    this.subject.next({ type: 'queued', key: acquisition.key });
+    this.emit('lock.queued', { key: acquisition.key });
   }
 
   acquired(acquisition: Acquisition, lock: HeldLock, site?: HeldEntry['site']): void {
@@ -74,19 +79,19 @@ export class LockTracker implements LockObserver {
     const after = this.alerts.heldLongerThan;
     const alarm = this.alarm(after, () => {
       const { key, fencingToken } = lock;
-      this.subject.next({ type: 'lock.held-too-long', key, fencingToken, heldMs: after });
+      this.emit('lock.held-too-long', { key, fencingToken, heldMs: after });
     });
     this.held.set(lock, { lock, since: now, site, alarm });
     const waitedMs = now - acquisition.startedAt;
     this.emitWaited(acquisition, waitedMs, true);
     const { key, queued } = acquisition;
-    this.subject.next({ type: 'acquired', key, fencingToken: lock.fencingToken, waitedMs, queued });
+    this.emit('lock.acquired', { key, fencingToken: lock.fencingToken, waitedMs, queued });
   }
 
   skipped(acquisition: Acquisition): void {
     this.pending--;
     clearTimeout(acquisition.alarm);
-    this.subject.next({ type: 'skipped', key: acquisition.key });
+    this.emit('lock.skipped', { key: acquisition.key });
   }
 
   failed(acquisition: Acquisition, error: unknown): void {
@@ -96,7 +101,7 @@ export class LockTracker implements LockObserver {
     this.emitWaited(acquisition, waitedMs, false);
     // Everything a backend throws is an EtcdLockError; anything else would be a bug.
     if (error instanceof EtcdLockError) {
-      this.subject.next({ type: 'failed', key: acquisition.key, waitedMs, error });
+      this.emit('lock.failed', { key: acquisition.key, waitedMs, error });
     }
   }
 
@@ -119,18 +124,18 @@ export class LockTracker implements LockObserver {
     const heldMs = this.untrack(lock);
     if (heldMs === undefined) return;
     const { key, fencingToken } = lock;
-    this.subject.next({ type: 'released', key, fencingToken, heldMs });
+    this.emit('lock.released', { key, fencingToken, heldMs });
   }
 
   lost(lock: HeldLock, error: LockLostError): void {
     const heldMs = this.untrack(lock) ?? 0;
     const { key, fencingToken } = lock;
-    this.subject.next({ type: 'lost', key, fencingToken, heldMs, error });
+    this.emit('lock.lost', { key, fencingToken, heldMs, error });
   }
 
-  /** An event that happens beside acquisitions, such as a change of leadership. */
-  emit(event: LockEvent): void {
-    this.subject.next(event);
+  /** An event of `kind`; also those beside acquisitions, such as a change of leadership. */
+  emit<K extends LockEventKind>(kind: K, fields: LockEventFields[K]): void {
+    this.subject.next(lockEvent(kind, fields));
   }
 
   complete(): void {
@@ -153,6 +158,6 @@ export class LockTracker implements LockObserver {
 
   private emitWaited(acquisition: Acquisition, waitedMs: number, acquired: boolean): void {
     if (!acquisition.queued) return;
-    this.subject.next({ type: 'waited', key: acquisition.key, waitedMs, acquired });
+    this.emit('lock.waited', { key: acquisition.key, waitedMs, acquired });
   }
 }

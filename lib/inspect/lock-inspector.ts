@@ -91,8 +91,7 @@ export class LockInspector {
     const stored = queue.filter((e) => holders.some((h) => h.etcdKey === e.key));
     const removed = await this.backend.forceRemove(stored, reason);
     const released = holders.filter((h) => removed.some((e) => e.key === h.etcdKey));
-    this.tracker.emit({
-      type: 'lock.force-released',
+    this.tracker.emit('lock.force-released', {
       key: lockName,
       reason,
       fencingTokens: released.map((h) => h.token),

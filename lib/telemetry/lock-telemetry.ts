@@ -54,9 +54,10 @@ export function recordLockTelemetry(
     const startTime = performance.timeOrigin + performance.now() - waitedMs;
     const s = tracer.startSpan('lock.acquire', {
       startTime,
-      attributes: { 'lock.key': event.key, 'lock.outcome': event.type },
+      attributes: { 'lock.key': event.key, 'lock.outcome': event.kind.slice('lock.'.length) },
     });
-    if (event.type === 'acquired') s.setAttribute('lock.fencing_token', String(event.fencingToken));
+    if (event.kind === 'lock.acquired')
+      s.setAttribute('lock.fencing_token', String(event.fencingToken));
     if (error) {
       s.recordException(error);
       s.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
@@ -65,20 +66,20 @@ export function recordLockTelemetry(
   };
 
   return events$.subscribe((event) => {
-    switch (event.type) {
-      case 'acquired':
+    switch (event.kind) {
+      case 'lock.acquired':
         wait.record(event.waitedMs / 1000, { 'lock.outcome': 'acquired' });
         held.add(1);
         return span(event, event.waitedMs);
-      case 'failed':
+      case 'lock.failed':
         wait.record(event.waitedMs / 1000, { 'lock.outcome': 'failed' });
         return span(event, event.waitedMs, event.error);
-      case 'skipped':
+      case 'lock.skipped':
         return span(event, 0);
-      case 'released':
+      case 'lock.released':
         hold.record(event.heldMs / 1000, { 'lock.outcome': 'released' });
         return held.add(-1);
-      case 'lost':
+      case 'lock.lost':
         hold.record(event.heldMs / 1000, { 'lock.outcome': 'lost' });
         lost.add(1);
         return held.add(-1);

@@ -99,7 +99,7 @@ describe('elections across an etcd restart longer than the TTL (etcd3 #158)', ()
       Promise.race(
         apps.map((app) =>
           firstValueFrom(
-            app.get(LockService).events$.pipe(filter((e) => e.type === 'leader.elected')),
+            app.get(LockService).events$.pipe(filter((e) => e.kind === 'leader.elected')),
             { defaultValue: undefined }, // the apps that lose the race close without one
           ).then((event) => event ?? new Promise<never>(() => {})),
         ),
@@ -115,7 +115,7 @@ describe('elections across an etcd restart longer than the TTL (etcd3 #158)', ()
     const leading = leaders.filter((service) => service.isLeader('reports'));
     const named = await leaders[0]!.leader('reports');
     expect(leading).toHaveLength(1);
-    expect(after.type === 'leader.elected' && before.type === 'leader.elected').toBe(true);
+    expect(after.kind === 'leader.elected' && before.kind === 'leader.elected').toBe(true);
     const [termBefore, termAfter] = [before, after].map((e) => (e as { term: bigint }).term);
     expect(termAfter! > termBefore!).toBe(true);
     expect(named?.term).toBe(termAfter);

@@ -25,7 +25,7 @@ const FREEZE_MS = 15_000;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 /** The distinct reasons of the lost events, for the report. */
 const reasons = (lost: LockEvent[]) =>
-  [...new Set(lost.map((e) => (e.type === 'lost' ? e.error.reason : '')))].join('; ');
+  [...new Set(lost.map((e) => (e.kind === 'lock.lost' ? e.error.reason : '')))].join('; ');
 const etcdVersion = () =>
   execFileSync(findEtcd().etcdctl!, ['version']).toString().split('\n')[0]!.split(': ')[1];
 
@@ -53,7 +53,7 @@ async function underFault(
     ];
     const lost: LockEvent[] = [];
     const lostAt = new Map<string, number>();
-    a.events$.pipe(filter((e) => e.type === 'lost')).subscribe((e) => {
+    a.events$.pipe(filter((e) => e.kind === 'lock.lost')).subscribe((e) => {
       lost.push(e);
       lostAt.set(e.key, now());
     });
@@ -66,7 +66,7 @@ async function underFault(
     watch.on('delete', (kv) => deletedAt.set(kv.key.toString(), now()));
     // A waiter whose watch runs on the member about to freeze.
     const gate = await b.acquire('waiter');
-    const queued = firstValueFrom(c.events$.pipe(filter((e) => e.type === 'queued')));
+    const queued = firstValueFrom(c.events$.pipe(filter((e) => e.kind === 'lock.queued')));
     const waiting = c.acquire('waiter', { waitTimeout: Infinity });
     await queued;
 

@@ -43,7 +43,7 @@ describe('a semaphore or read waiter whose etcd member goes silent', () => {
     const holds = await Promise.all(held.map((options) => holder.acquire('shared', options)));
     const queued = new Promise<void>((resolve) => {
       const sub = waiterApp.get(LockService).events$.subscribe((e) => {
-        if (e.type === 'queued') resolve(sub.unsubscribe());
+        if (e.kind === 'lock.queued') resolve(sub.unsubscribe());
       });
     });
     const waiting = waiterApp

@@ -2,11 +2,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
 import { filter } from 'rxjs/operators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LockEvent, LockService } from '../../lib/index.js';
+import { type LockEventKind, LockService } from '../../lib/index.js';
 import { BACKENDS, replicaSet, uniquePrefix } from '../support/lock-app.js';
 
-const next = (locks: LockService, type: LockEvent['type']) =>
-  firstValueFrom(locks.events$.pipe(filter((e) => e.type === type)));
+const next = (locks: LockService, kind: LockEventKind) =>
+  firstValueFrom(locks.events$.pipe(filter((e) => e.kind === kind)));
 
 describe.each(BACKENDS)('alerts for work that takes too long (%s backend)', (kind) => {
   const replicas = replicaSet(kind, {
@@ -25,7 +25,7 @@ describe.each(BACKENDS)('alerts for work that takes too long (%s backend)', (kin
     const alert = next(locks, 'lock.held-too-long');
     const lock = await locks.acquire('slow-job');
     await expect(alert).resolves.toEqual({
-      type: 'lock.held-too-long',
+      kind: 'lock.held-too-long',
       key: 'slow-job',
       fencingToken: lock.fencingToken,
       heldMs: 150,
@@ -38,7 +38,7 @@ describe.each(BACKENDS)('alerts for work that takes too long (%s backend)', (kin
     const alert = next(locks, 'lock.waiting-too-long');
     const waiter = locks.acquire('queue');
     await expect(alert).resolves.toEqual({
-      type: 'lock.waiting-too-long',
+      kind: 'lock.waiting-too-long',
       key: 'queue',
       waitedMs: 100,
     });

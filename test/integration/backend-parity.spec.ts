@@ -5,7 +5,7 @@ import { filter, take, toArray } from 'rxjs/operators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Lock,
-  type LockEvent,
+  type LockEventKind,
   LockLostError,
   LockService,
   LockTimeoutError,
@@ -21,8 +21,8 @@ import {
 import { CriticalSectionRecorder } from '../src/critical-section.recorder.js';
 import { LedgerService } from '../src/ledger.service.js';
 
-const nextEvent = (locks: LockService, type: LockEvent['type'], key: string) =>
-  firstValueFrom(locks.events$.pipe(filter((e) => e.type === type && e.key === key)));
+const nextEvent = (locks: LockService, kind: LockEventKind, key: string) =>
+  firstValueFrom(locks.events$.pipe(filter((e) => e.kind === kind && e.key === key)));
 
 describe.each(BACKENDS)('the %s backend', (kind) => {
   const replicas = replicaSet(kind, { prefix: uniquePrefix(`parity-${kind}`), ttl: 5 });
@@ -50,7 +50,7 @@ describe.each(BACKENDS)('the %s backend', (kind) => {
     const waiters: Promise<void>[] = [];
     for (let i = 0; i < 6; i++) {
       const locks = i % 2 ? a : b;
-      const queued = nextEvent(locks, 'queued', 'fifo');
+      const queued = nextEvent(locks, 'lock.queued', 'fifo');
       waiters.push(locks.withLock('fifo', () => void order.push(i)));
       await queued;
     }
@@ -104,7 +104,7 @@ describe.each(BACKENDS)('the %s backend', (kind) => {
   });
 
   it('reports a lost lock: signal, held, withLock rejection, event; the waiter moves on', async () => {
-    const lostEvent = nextEvent(a, 'lost', 'loss');
+    const lostEvent = nextEvent(a, 'lock.lost', 'loss');
     const outcome = a.withLock('loss', async (lock) => {
       const waiter = b.acquire('loss');
       await loseHold(lock);
@@ -114,7 +114,7 @@ describe.each(BACKENDS)('the %s backend', (kind) => {
       return 'finished';
     });
     await expect(outcome).rejects.toBeInstanceOf(LockLostError);
-    expect((await lostEvent).type).toBe('lost');
+    expect((await lostEvent).kind).toBe('lock.lost');
   });
 
   it('emits acquired, queued, waited, released, skipped and failed events', async () => {
@@ -126,10 +126,10 @@ describe.each(BACKENDS)('the %s backend', (kind) => {
       ),
     );
     const first = await a.acquire('events');
-    const queued = nextEvent(a, 'queued', 'events');
+    const queued = nextEvent(a, 'lock.queued', 'events');
     const second = a.acquire('events');
     await queued;
-    const skipped = nextEvent(b, 'skipped', 'events'); // each service reports its own callers
+    const skipped = nextEvent(b, 'lock.skipped', 'events'); // each service reports its own callers
     await expect(b.tryAcquire('events')).resolves.toBeNull();
     await skipped;
     await first.release();
@@ -138,26 +138,28 @@ describe.each(BACKENDS)('the %s backend', (kind) => {
       a.acquire('events', { waitTimeout: 0, signal: AbortSignal.abort() }),
     ).rejects.toBeInstanceOf(LockTimeoutError);
     const events = await seen;
-    const types = events.map((e) => e.type);
+    const kinds = events.map((e) => e.kind);
     // The first holder's 'released' and the waiter's wake-up race over the network (the delete's
     // reply against the watch event), so only the orders each caller sees are fixed.
-    expect([...types.slice(0, 6)].sort()).toEqual(
-      ['acquired', 'acquired', 'queued', 'released', 'released', 'waited'].sort(),
+    expect([...kinds.slice(0, 6)].sort()).toEqual(
+      ['acquired', 'acquired', 'queued', 'released', 'released', 'waited']
+        .map((k) => `lock.${k}`)
+        .sort(),
     );
-    const at = (type: (typeof types)[number], nth = 0) => types.indexOf(type, nth);
+    const at = (what: string, nth = 0) => kinds.indexOf(`lock.${what}` as LockEventKind, nth);
     expect(at('acquired')).toBe(0);
     expect(at('queued')).toBe(1);
     expect(at('waited')).toBeLessThan(at('acquired', 1));
     expect(at('released')).toBeGreaterThan(at('queued'));
-    expect(types[5]).toBe('released');
-    expect(types[6]).toBe('failed');
+    expect(kinds[5]).toBe('lock.released');
+    expect(kinds[6]).toBe('lock.failed');
   });
 
   it('holdAtLeast keeps the lock after fast work, so a later tick on another replica skips', async () => {
-    const released = nextEvent(a, 'released', 'tick');
+    const released = nextEvent(a, 'lock.released', 'tick');
     await a.withLock('tick', () => 'fast', { holdAtLeast: 400 });
     await expect(b.tryAcquire('tick')).resolves.toBeNull();
     const event = await released;
-    expect(event.type === 'released' && event.heldMs).toBeGreaterThanOrEqual(400);
+    expect(event.kind === 'lock.released' && event.heldMs).toBeGreaterThanOrEqual(400);
   });
 });

@@ -23,7 +23,7 @@ describe('graceful shutdown with enableShutdownHooks() and SIGTERM', () => {
     const worker = await JsonLineWorker.start(env, 'shutdown-worker');
     worker.send({ op: 'run' });
     expect(await worker.next()).toEqual({ entered: true });
-    const queued = firstValueFrom(fx.locks.events$.pipe(filter((e) => e.type === 'queued')));
+    const queued = firstValueFrom(fx.locks.events$.pipe(filter((e) => e.kind === 'lock.queued')));
     const waiter = fx.locks.acquire('drain-job', { waitTimeout: 60_000 });
     let acquiredAt: number | undefined;
     void waiter.then(() => (acquiredAt = performance.now()));

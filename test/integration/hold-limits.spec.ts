@@ -31,7 +31,7 @@ async function boot(kind: BackendKind, options: EtcdLockModuleOptions) {
 }
 
 const lostEvent = (locks: LockService, key: string) =>
-  firstValueFrom(locks.events$.pipe(filter((e) => e.type === 'lost' && e.key === key)));
+  firstValueFrom(locks.events$.pipe(filter((e) => e.kind === 'lock.lost' && e.key === key)));
 
 describe.each(BACKENDS)('maxHold (%s backend)', (kind) => {
   it('lets go of a lock held longer than maxHold and rejects withLock with LockLostError', async () => {

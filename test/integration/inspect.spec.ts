@@ -7,7 +7,7 @@ import { filter } from 'rxjs/operators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   InvalidLockArgumentError,
-  type LockEvent,
+  type LockEventKind,
   type LockInfo,
   LeaderService,
   LockLostError,
@@ -15,8 +15,8 @@ import {
 } from '../../lib/index.js';
 import { BACKENDS, replicaSet, uniquePrefix, useLockApp } from '../support/lock-app.js';
 
-const event = (locks: LockService, type: LockEvent['type'], key: string) =>
-  firstValueFrom(locks.events$.pipe(filter((e) => e.type === type && e.key === key)));
+const event = (locks: LockService, kind: LockEventKind, key: string) =>
+  firstValueFrom(locks.events$.pipe(filter((e) => e.kind === kind && e.key === key)));
 
 describe.each(BACKENDS)('inspecting and force-releasing locks (%s backend)', (kind) => {
   const prefix = uniquePrefix(`inspect-${kind}`);
@@ -37,7 +37,7 @@ describe.each(BACKENDS)('inspecting and force-releasing locks (%s backend)', (ki
     // One after the other, so that the queue order is known.
     const waiters = [];
     for (const locks of [b, a]) {
-      const queued = event(locks, 'queued', 'seat:1');
+      const queued = event(locks, 'lock.queued', 'seat:1');
       waiters.push(locks.acquire('seat:1'));
       await queued;
     }
@@ -70,7 +70,7 @@ describe.each(BACKENDS)('inspecting and force-releasing locks (%s backend)', (ki
       b.acquire('shelf', { mode: 'read' }),
     ]);
     const permits = await Promise.all([1, 2].map(() => a.acquire('pool', { permits: 2 })));
-    const queued = event(b, 'queued', 'pool');
+    const queued = event(b, 'lock.queued', 'pool');
     const third = b.acquire('pool', { permits: 2 });
     await queued;
     const [shelf, pool] = await a
@@ -93,7 +93,7 @@ describe.each(BACKENDS)('inspecting and force-releasing locks (%s backend)', (ki
   it('force-releases under contention: the holder is told why, the waiter gets in, nothing else is lost', async () => {
     const stuck = await a.acquire('deploy');
     const other = await a.acquire('unrelated');
-    const queued = event(b, 'queued', 'deploy');
+    const queued = event(b, 'lock.queued', 'deploy');
     const waiter = b.acquire('deploy', { waitTimeout: 10_000 });
     await queued;
     const audit = event(b, 'lock.force-released', 'deploy');

@@ -70,7 +70,7 @@ describe.each(BACKENDS)('leader election (%s backend)', (kind) => {
     await until(a!.observe('feed'), (l) => l?.value === 'b-1');
     await first.proclaim('b-2');
     const queued = firstValueFrom(
-      apps[2]!.get(LockService).events$.pipe(filter((e) => e.type === 'queued')),
+      apps[2]!.get(LockService).events$.pipe(filter((e) => e.kind === 'lock.queued')),
     );
     const waiting = c!.campaign('feed', { value: 'c-1' });
     await queued; // in line behind b, so the resignation hands straight over

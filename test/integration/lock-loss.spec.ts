@@ -91,7 +91,7 @@ describe('losing a lock is never silent', () => {
 
   it('does not report its own release as a loss', async () => {
     const lost: unknown[] = [];
-    const subscription = fx.locks.events$.subscribe((e) => e.type === 'lost' && lost.push(e));
+    const subscription = fx.locks.events$.subscribe((e) => e.kind === 'lock.lost' && lost.push(e));
     for (let i = 0; i < 20; i++) await (await fx.locks.acquire('own-release')).release();
     // One more lock held while the last delete event arrives, so a wrongly matched event would hit.
     const probe = await fx.locks.acquire('own-release');

@@ -21,8 +21,8 @@ describe.each(BACKENDS)('@WithLock on a method returning an Observable (%s backe
 
   const sectionsOf = (key: string) =>
     http.app.get(CriticalSectionRecorder).sections.filter((s) => s.key === key);
-  const event = (type: string, key: string) =>
-    firstValueFrom(locks.events$.pipe(filter((e) => e.type === type && e.key === key)));
+  const event = (eventKind: string, key: string) =>
+    firstValueFrom(locks.events$.pipe(filter((e) => e.kind === eventKind && e.key === key)));
 
   it.each(['declared', 'undeclared'])(
     'holds the lock until the Observable completes, so concurrent requests never overlap (%s return type)',
@@ -54,11 +54,11 @@ describe.each(BACKENDS)('@WithLock on a method returning an Observable (%s backe
 
   it('releases the lock when the subscriber unsubscribes', async () => {
     const id = `endless-${Date.now()}`;
-    const acquired = event('acquired', `feed:${id}`);
+    const acquired = event('lock.acquired', `feed:${id}`);
     const subscription = feed.endless(id).subscribe();
     await acquired;
     expect(locks.stats().held).toBe(1);
-    const released = event('released', `feed:${id}`);
+    const released = event('lock.released', `feed:${id}`);
     subscription.unsubscribe();
     await released;
     const again = await locks.tryAcquire(`feed:${id}`);

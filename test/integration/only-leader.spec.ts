@@ -52,7 +52,7 @@ describe.each(BACKENDS)('@OnlyLeader (%s backend)', (kind) => {
         const announced = firstValueFrom(
           app
             .get(LockService)
-            .events$.pipe(filter((e) => e.type === 'leader.elected' && e.key === 'reports')),
+            .events$.pipe(filter((e) => e.kind === 'leader.elected' && e.key === 'reports')),
           { defaultValue: undefined },
         );
         if (app.get(LeaderService).isLeader('reports')) return app;

@@ -14,7 +14,7 @@ import { BACKENDS, inspector, keysUnder, replicaSet, uniquePrefix } from '../sup
 
 const queuedOn = (locks: LockService, key: string) =>
   firstValueFrom(
-    locks.events$.pipe(filter((e: LockEvent) => e.type === 'queued' && e.key === key)),
+    locks.events$.pipe(filter((e: LockEvent) => e.kind === 'lock.queued' && e.key === key)),
   );
 
 /** A promise's state right now, without waiting for it. */

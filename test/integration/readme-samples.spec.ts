@@ -116,7 +116,7 @@ describe('README code samples', () => {
     const locks = app.get(LockService);
     const id = randomUUID();
     const held = await locks.acquire(`seat:${id}`);
-    const queued = firstValueFrom(locks.events$.pipe(filter((e) => e.type === 'queued')));
+    const queued = firstValueFrom(locks.events$.pipe(filter((e) => e.kind === 'lock.queued')));
     const response = fetch(`${url}/seats/${id}/reserve`, { method: 'POST' });
     await queued; // the request waits behind the held seat
     await held.release();

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       const locks = app.get(LockService);
       let acquired = 0;
       locks.events$.subscribe((e) => {
-        if (e.type === 'acquired' && ++acquired === 50) reply({ churning: true });
+        if (e.kind === 'lock.acquired' && ++acquired === 50) reply({ churning: true });
       });
       const loop = async () => {
         for (;;) {

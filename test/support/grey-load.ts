@@ -62,7 +62,7 @@ export async function runGreyLoad(
     let held: Lock | undefined = await holder.acquire('hand');
     while (!stop.aborted && held) {
       const queued = firstValueFrom(
-        waiter.events$.pipe(filter((e) => e.type === 'queued' && e.key === 'hand')),
+        waiter.events$.pipe(filter((e) => e.kind === 'lock.queued' && e.key === 'hand')),
       );
       const next = waiter.acquire('hand');
       try {

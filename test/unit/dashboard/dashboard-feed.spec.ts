@@ -1,6 +1,7 @@
 import { NEVER, Subject } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DashboardFeed } from '../../../lib/dashboard/dashboard-feed.js';
+import { lockEvent } from '../../../lib/events/lock-event.factory.js';
 import type { LockEvent } from '../../../lib/interfaces/lock-event.interface.js';
 import type { LockService } from '../../../lib/lock.service.js';
 
@@ -15,13 +16,8 @@ function feedOf(events$: Subject<LockEvent>): DashboardFeed {
   });
 }
 
-const acquired = (key: string): LockEvent => ({
-  type: 'acquired',
-  key,
-  fencingToken: 1n,
-  waitedMs: 0,
-  queued: false,
-});
+const acquired = (key: string): LockEvent =>
+  lockEvent('lock.acquired', { key, fencingToken: 1n, waitedMs: 0, queued: false });
 const keysOf = (batches: string[]) =>
   batches.map((b) => (JSON.parse(b) as { key: string }[]).map((e) => e.key));
 

@@ -3,15 +3,15 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LockEvent } from '../../../lib/interfaces/lock-event.interface.js';
+import { lockEvent } from '../../../lib/events/lock-event.factory.js';
 import { recordLockTelemetry } from '../../../lib/telemetry/lock-telemetry.js';
 
-const acquired: LockEvent = {
-  type: 'acquired',
+const acquired = lockEvent('lock.acquired', {
   key: 'k',
   fencingToken: 7n,
   waitedMs: 1,
   queued: false,
-};
+});
 
 afterEach(() => {
   api.trace.disable();
