@@ -7,7 +7,7 @@ export { LeaderService } from './election/leader.service.js';
 /** Method decorator: runs only on the replica that leads the election; campaigns at bootstrap. */
 export { OnlyLeader } from './decorators/only-leader.decorator.js';
 /** A leadership this process holds, who leads an election, and the campaign options. */
-export type { CampaignOptions, LeaderInfo, Leadership } from './interfaces/leadership.interface.js';
+export type { CampaignOptions, LeaderInfo, Leadership } from './election/leadership.interface.js';
 /** Method decorator: holds the lock while a controller or provider method runs. */
 export { WithLock } from './decorators/with-lock.decorator.js';
 /** What `@WithLock` and `@OnlyLeader` accept and return, and the check that a skipped call may return `undefined`. */
@@ -18,7 +18,7 @@ export type {
   OnlyLeaderDecorator,
   SkippingWithLockDecorator,
   WithLockDecorator,
-} from './interfaces/with-lock-decorator.interface.js';
+} from './decorators/with-lock-decorator.interface.js';
 /** A lock name, or a function of the method's arguments that returns one. */
 export type { LockKey } from './decorators/lock-key.resolver.js';
 /** A held lock: fencing token, loss signal, guarded transactions, release. */
@@ -46,7 +46,7 @@ export type { LockStats, SessionDiagnostics } from './interfaces/lock-stats.inte
 /** A live page of every lock, its holders and waiters, and recent events (opt-in). */
 export { EtcdLockDashboardModule } from './dashboard/etcd-lock-dashboard.module.js';
 /** The dashboard's options. */
-export type { EtcdLockDashboardOptions } from './interfaces/dashboard-options.interface.js';
+export type { EtcdLockDashboardOptions } from './dashboard/dashboard-options.interface.js';
 /** Opt-in HTTP mapping: `LockTimeoutError` → 423 and `LockAcquireError` → 503. */
 export { LockExceptionFilter } from './http/lock-exception.filter.js';
 /** Tokens: the module's `Etcd3` client, and the filter's options for a DI-created filter. */

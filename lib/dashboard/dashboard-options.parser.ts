@@ -1,5 +1,5 @@
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
-import type { EtcdLockDashboardOptions } from '../interfaces/dashboard-options.interface.js';
+import type { EtcdLockDashboardOptions } from './dashboard-options.interface.js';
 import {
   assertKnownKeys,
   assertMilliseconds,

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { EtcdLockDashboardOptions } from '../interfaces/dashboard-options.interface.js';
+import type { EtcdLockDashboardOptions } from './dashboard-options.interface.js';
 import { dashboardController } from './dashboard.controller.js';
 import { DashboardFeed } from './dashboard-feed.js';
 import { parseDashboardOptions } from './dashboard-options.parser.js';

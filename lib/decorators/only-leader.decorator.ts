@@ -3,7 +3,7 @@ import { OnlyLeaderCampaigns } from '../election/only-leader.campaigns.js';
 import { ONLY_LEADER_ELECTION } from '../election/only-leader.metadata.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
-import type { OnlyLeaderDecorator } from '../interfaces/with-lock-decorator.interface.js';
+import type { OnlyLeaderDecorator } from './with-lock-decorator.interface.js';
 import { assertLockKey } from '../options/option-validators.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
 import { decoratedMethod } from './decorated-method.js';

@@ -5,7 +5,7 @@ import type { WithLockOptions } from '../interfaces/lock-options.interface.js';
 import type {
   SkippingWithLockDecorator,
   WithLockDecorator,
-} from '../interfaces/with-lock-decorator.interface.js';
+} from './with-lock-decorator.interface.js';
 import { LockRunner } from '../runner/lock-runner.js';
 import { parseDecoratorOptions } from '../options/lock-call.parser.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';

@@ -3,11 +3,7 @@ import { map, type Observable } from 'rxjs';
 import { captureCallSite } from '../lock/call-site.js';
 import { ETCD_LOCK_BACKEND } from '../etcd-lock.constants.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
-import type {
-  CampaignOptions,
-  LeaderInfo,
-  Leadership,
-} from '../interfaces/leadership.interface.js';
+import type { CampaignOptions, LeaderInfo, Leadership } from './leadership.interface.js';
 import type { HeldLock, LockBackend, QueueHead } from '../lock/lock-backend.interface.js';
 import { PROCESS_OWNER } from '../lock/process-owner.js';
 import { LockTracker } from '../events/lock-tracker.js';

@@ -1,6 +1,6 @@
 import type { ComparatorBuilder } from 'etcd3';
 import { LockLostError } from '../errors/lock-lost.error.js';
-import type { Leadership } from '../interfaces/leadership.interface.js';
+import type { Leadership } from './leadership.interface.js';
 import type { HeldLock } from '../lock/lock-backend.interface.js';
 import { assertEntryValue } from '../options/option-validators.js';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
-import type { Leadership } from '../interfaces/leadership.interface.js';
+import type { Leadership } from './leadership.interface.js';
 import { onFirstAbort } from '../lock/abort-signals.js';
 
 /** Backoff after a failed campaign (etcd unreachable): from 1 s, doubling, up to 30 s. */

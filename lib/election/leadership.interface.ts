@@ -1,5 +1,5 @@
 import type { ComparatorBuilder } from 'etcd3';
-import type { AcquireOptions } from './lock-options.interface.js';
+import type { AcquireOptions } from '../interfaces/lock-options.interface.js';
 
 /** Who leads an election: the leader's proposal and its term. */
 export interface LeaderInfo {
