@@ -109,6 +109,8 @@ export type { EtcdFailureCode } from './errors/etcd-request.error.js';
 export { SelfDeadlockError } from './errors/self-deadlock.error.js';
 /** What a `SelfDeadlockError` is built from. */
 export type { SelfDeadlockErrorOptions } from './errors/self-deadlock.error.js';
+/** A held lock's shape, as `SelfDeadlockError` names it. */
+export type { ShapeOfLock } from './errors/lock-shape.description.js';
 /** Holders of one name disagree on its permits (or a semaphore meets a plain lock). */
 export { PermitsMismatchError } from './errors/permits-mismatch.error.js';
 /** What a `PermitsMismatchError` is built from. */

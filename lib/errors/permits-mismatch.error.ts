@@ -1,4 +1,3 @@
-import type { LockMode } from '../interfaces/lock-options.interface.js';
 import { EtcdLockError } from './etcd-lock.error.js';
 import { describeShape } from './lock-shape.description.js';
 
@@ -9,7 +8,7 @@ export interface PermitsMismatchErrorOptions {
   /** What this caller asked for. */
   permits: number;
   /** The mode this caller asked for. */
-  mode: LockMode;
+  mode: 'read' | 'write';
   /** What an entry already in the queue says. */
   queuedPermits: number;
 }

@@ -1,6 +1,5 @@
-import type { LockShapeOptions } from '../interfaces/lock-options.interface.js';
 import { EtcdLockError } from './etcd-lock.error.js';
-import { describeShape } from './lock-shape.description.js';
+import { describeShape, type ShapeOfLock } from './lock-shape.description.js';
 
 /** What `SelfDeadlockError` is built from. */
 export interface SelfDeadlockErrorOptions {
@@ -15,7 +14,7 @@ export interface SelfDeadlockErrorOptions {
    * the request: that name, and how it is held. Unset, the request queues behind the held
    * lock because names nest (`a/b` waits for `a`).
    */
-  sameName?: { name: string; heldAs: Required<LockShapeOptions> };
+  sameName?: { name: string; heldAs: ShapeOfLock };
 }
 
 /**
