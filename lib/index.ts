@@ -10,15 +10,18 @@ export { OnlyLeader } from './decorators/only-leader.decorator.js';
 export type { CampaignOptions, LeaderInfo, Leadership } from './election/leadership.interface.js';
 /** Method decorator: holds the lock while a controller or provider method runs. */
 export { WithLock } from './decorators/with-lock.decorator.js';
-/** What `@WithLock` and `@OnlyLeader` accept and return, and the check that a skipped call may return `undefined`. */
-export type {
-  AdmitsUndefined,
-  Settled,
-  LockableMethod,
-  OnlyLeaderDecorator,
-  SkippingWithLockDecorator,
-  WithLockDecorator,
-} from './decorators/with-lock-decorator.interface.js';
+/** A method `@WithLock` can wrap: it returns a Promise or an Observable. */
+export type { LockableMethod } from './decorators/with-lock-decorator.interface.js';
+/** The decorator `@WithLock` returns. */
+export type { WithLockDecorator } from './decorators/with-lock-decorator.interface.js';
+/** The decorator `@WithLock` returns with `onLocked: 'skip'`: the result must admit `undefined`. */
+export type { SkippingWithLockDecorator } from './decorators/with-lock-decorator.interface.js';
+/** The decorator `@OnlyLeader` returns: the result must admit `undefined`. */
+export type { OnlyLeaderDecorator } from './decorators/with-lock-decorator.interface.js';
+/** The compile-time check that a skipped call's declared result admits `undefined`. */
+export type { AdmitsUndefined } from './decorators/with-lock-decorator.interface.js';
+/** What a lockable method resolves to or emits. */
+export type { Settled } from './decorators/with-lock-decorator.interface.js';
 /** A lock name, or a function of the method's arguments that returns one. */
 export type { LockKey } from './decorators/lock-key.resolver.js';
 /** A held lock: fencing token, loss signal, guarded transactions, release. */

@@ -1,34 +1,55 @@
+import { Inject, type Type } from '@nestjs/common';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
+import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
 import { type MethodReturnKind, methodReturnKind } from './method-return.kind.js';
 
 export type Method = (this: unknown, ...args: unknown[]) => unknown;
 
+type Decorator = '@WithLock' | '@OnlyLeader';
+
+/** The internal provider a decorator runs on, and where Nest puts it on each instance. */
+export interface InjectedProvider<P> {
+  readonly token: Type<P>;
+  /** Nest names it in its missing-provider error, so its description says the fix. */
+  readonly property: symbol;
+}
+
 /** What a method decorator needs to know about the method it wraps, checked once. */
-export interface DecoratedMethod {
+export interface DecoratedMethod<P> {
   readonly original: Method;
-  readonly className: string;
   readonly method: string;
   /** `Class.method`, for messages. */
   readonly where: string;
   readonly kind: MethodReturnKind;
+  /** The provider Nest injected into `self`; an instance made with `new` has none. */
+  providerOf(self: unknown): P;
 }
 
-export function decoratedMethod(
-  decorator: string,
-  target: object,
-  propertyKey: string | symbol,
-  value: unknown,
-): DecoratedMethod {
+/**
+ * Checks the decorated method once, and has Nest inject `provider` into every instance of its
+ * class: the decorator's wrapper then finds the module through `this`, with no global state.
+ */
+export function decoratedMethod<P>(
+  decorator: Decorator,
+  [target, propertyKey, descriptor]: [object, string | symbol, { value?: unknown }],
+  provider: InjectedProvider<P>,
+): DecoratedMethod<P> {
   const className = target.constructor.name;
   const method = String(propertyKey);
   const where = `${className}.${method}`;
-  if (typeof value !== 'function') {
+  if (typeof descriptor.value !== 'function') {
     throw new InvalidLockArgumentError({
       argument: `${decorator} target`,
       problem: `${where} is not a method`,
     });
   }
-  const original = value as Method;
+  const original = descriptor.value as Method;
   const kind = methodReturnKind(target, propertyKey, original, where, decorator);
-  return { original, className, method, where, kind };
+  Inject(provider.token)(target, provider.property);
+  const providerOf = (self: unknown): P => {
+    const found = (self as Record<symbol, P | undefined> | undefined)?.[provider.property];
+    if (found == null) throw new LockModuleMissingError({ className, method, decorator });
+    return found;
+  };
+  return { original, method, where, kind, providerOf };
 }

@@ -1,6 +1,5 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
-import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
 import type { WithLockOptions } from '../interfaces/lock-options.interface.js';
 import type {
   SkippingWithLockDecorator,
@@ -9,7 +8,7 @@ import type {
 import { LockRunner } from '../runner/lock-runner.js';
 import { parseDecoratorOptions } from '../options/lock-call.parser.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
-import { decoratedMethod } from './decorated-method.js';
+import { decoratedMethod, type InjectedProvider } from './decorated-method.js';
 import { assertLockKeyForm, type LockKey, resolveLockKey } from './lock-key.resolver.js';
 import { lockAroundObservable } from './observable-lock.js';
 
@@ -17,8 +16,10 @@ import { lockAroundObservable } from './observable-lock.js';
  * Where Nest injects each decorated instance's lock runner (one per application): the module's
  * internal provider, which `LockService.withLock` runs on too.
  */
-// Nest names the property in its missing-provider error, so the description says the fix.
-const LOCK_RUNNER = Symbol('LockService from EtcdLockModule.forRoot()');
+const RUNNER: InjectedProvider<LockRunner> = {
+  token: LockRunner,
+  property: Symbol('LockService from EtcdLockModule.forRoot()'),
+};
 
 /**
  * Holds the lock while the method runs, on controllers and plain providers alike: until its
@@ -41,25 +42,13 @@ export function WithLock(
   // Parsed once, here; unset timing options follow the module defaults at call time.
   const call = parseDecoratorOptions(ttlOrOptions, retries);
   return (target, propertyKey, descriptor) => {
-    const { original, className, method, where, kind } = decoratedMethod(
-      '@WithLock',
-      target,
-      propertyKey,
-      descriptor.value,
-    );
+    const decorated = decoratedMethod('@WithLock', [target, propertyKey, descriptor], RUNNER);
+    const { original, method, where, kind, providerOf: runnerOf } = decorated;
     const site = `@WithLock on ${where}`;
-    Inject(LockRunner)(target, LOCK_RUNNER);
-    const runnerOf = (self: Decorated): LockRunner => {
-      const runner = self?.[LOCK_RUNNER];
-      if (typeof runner?.runLocked !== 'function') {
-        throw new LockModuleMissingError({ className, method, decorator: '@WithLock' });
-      }
-      return runner;
-    };
     const wrapped =
       kind === 'observable'
         ? {
-            [method](this: Decorated, ...args: unknown[]) {
+            [method](this: unknown, ...args: unknown[]) {
               const runner = runnerOf(this);
               const name = resolveLockKey(lockKey, this, args);
               return lockAroundObservable(
@@ -69,7 +58,7 @@ export function WithLock(
             },
           }[method]!
         : {
-            async [method](this: Decorated, ...args: unknown[]) {
+            async [method](this: unknown, ...args: unknown[]) {
               const runner = runnerOf(this);
               const name = resolveLockKey(lockKey, this, args);
               const body = () => original.apply(this, args);
@@ -85,9 +74,6 @@ export function WithLock(
     descriptor.value = wrapped as typeof descriptor.value;
   };
 }
-
-/** An instance of a class with a decorated method, as Nest made it. */
-type Decorated = { [LOCK_RUNNER]?: LockRunner };
 
 const warned = new Set<string>();
 

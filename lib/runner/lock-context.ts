@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Lock } from '../interfaces/lock.interface.js';
-import { ReentrantLock } from './reentrant-lock.js';
+import { isReentrant } from './reentrant-lock.js';
 
 /** Locks held by the current async context, for reentrancy and `LockService.current()`. */
 export class LockContext {
@@ -31,7 +31,7 @@ export class LockContext {
     const locks = this.storage.getStore();
     const lock = key === undefined ? [...(locks?.values() ?? [])].at(-1) : locks?.get(key);
     // A reentrant call's body runs under the lock actually held, and says so.
-    return lock instanceof ReentrantLock ? lock.root : lock;
+    return isReentrant(lock) ? lock.root : lock;
   }
 
   /** Runs `fn` with `lock` registered under each of its names. */

@@ -11,7 +11,7 @@ import type { Lock } from '../interfaces/lock.interface.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
 import { holdUntil } from './hold-until.js';
 import type { HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
-import { ReentrantLock } from './reentrant-lock.js';
+import { isReentrant, reentrantLock } from './reentrant-lock.js';
 import { covers, joinLockNames } from '../lock/lock-shape.js';
 import { selfDeadlockOf } from './self-deadlock.check.js';
 import { leftOverMessage, withSelfHeldHint } from './lock-runner.messages.js';
@@ -63,7 +63,7 @@ export class LockRunner {
     const name = joinLockNames(names);
     const outers = names.map((n) => this.context.find(n));
     const outer = outers[0];
-    if (outer && outers.every((o) => o && covers(o, call.shape))) return new ReentrantLock(outer);
+    if (outer && outers.every((o) => o && covers(o, call.shape))) return reentrantLock(outer);
     const timing = withDefaults(call.timing, this.defaults);
     if (call.holdAtLeast > timing.maxHold) {
       const why = `${call.holdAtLeast} ms is longer than maxHold (${timing.maxHold} ms)`;
@@ -137,7 +137,7 @@ export class LockRunner {
    * deleting its key is best effort and happens in the background.
    */
   async run<T>(lock: Lock, fn: (lock: Lock) => T | Promise<T>, holdAtLeast: number): Promise<T> {
-    if (lock instanceof ReentrantLock) {
+    if (isReentrant(lock)) {
       // Its own context entry, so calls it makes are its children, not its siblings.
       return this.nested.run(lock.outer, () => this.context.run(lock, () => fn(lock)));
     }

@@ -1,56 +1,38 @@
-import type { ComparatorBuilder } from 'etcd3';
 import type { Lock } from '../interfaces/lock.interface.js';
-import type { LockMode } from '../interfaces/lock-options.interface.js';
 
 /** A nested acquisition of a lock the async context already holds; only the outer one releases. */
-export class ReentrantLock implements Lock {
-  readonly reentrant = true;
-
-  /** `outer`: the lock of the body that made this call, itself maybe a reentrant one. */
-  constructor(readonly outer: Lock) {}
-
+export interface ReentrantLock extends Lock {
+  readonly reentrant: true;
+  /** The lock of the body that made this call, itself maybe a reentrant one. */
+  readonly outer: Lock;
   /** The lock actually held: the outermost acquisition, not a reentrant one. */
-  get root(): Lock {
-    return this.outer instanceof ReentrantLock ? this.outer.root : this.outer;
-  }
+  readonly root: Lock;
+}
 
-  get key(): string {
-    return this.outer.key;
-  }
+/** Whether `lock` is a nested acquisition (held locks say `reentrant: false`). */
+export function isReentrant(lock: Lock | undefined): lock is ReentrantLock {
+  return lock?.reentrant === true;
+}
 
-  get keys(): readonly string[] {
-    return this.outer.keys;
-  }
-
-  get mode(): LockMode {
-    return this.outer.mode;
-  }
-
-  get permits(): number {
-    return this.outer.permits;
-  }
-
-  get etcdKey(): string {
-    return this.outer.etcdKey;
-  }
-
-  get fencingToken(): bigint {
-    return this.outer.fencingToken;
-  }
-
-  get signal(): AbortSignal {
-    return this.outer.signal;
-  }
-
-  get held(): boolean {
-    return this.outer.held;
-  }
-
-  ifHeld(): ComparatorBuilder {
-    return this.outer.ifHeld();
-  }
-
-  async release(): Promise<void> {}
-
-  async [Symbol.asyncDispose](): Promise<void> {}
+/** A nested acquisition under `outer`: it reads as the held lock, and its release does nothing. */
+export function reentrantLock(outer: Lock): ReentrantLock {
+  const root = isReentrant(outer) ? outer.root : outer;
+  // What a held lock is never changes, so these are copies; `held` and `signal` are read live.
+  const { key, keys, mode, permits, etcdKey, fencingToken } = root;
+  const identity = { key, keys, mode, permits, etcdKey, fencingToken };
+  return {
+    ...identity,
+    reentrant: true,
+    outer,
+    root,
+    get signal() {
+      return root.signal; // the held lock makes it when first asked for, so it is not copied
+    },
+    get held() {
+      return root.held;
+    },
+    ifHeld: () => root.ifHeld(),
+    release: async () => {},
+    [Symbol.asyncDispose]: async () => {},
+  };
 }

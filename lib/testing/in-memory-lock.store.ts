@@ -2,14 +2,8 @@ import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import { acquireWithin } from '../lock/acquire-within.js';
 import type { AttemptGate } from '../lock/attempt-gate.js';
 import { distinctUntilChanged, map, type Observable, startWith, Subject, throttleTime } from 'rxjs';
-import type {
-  AcquireRequest,
-  EntryScope,
-  HeldLock,
-  LockBackend,
-  QueueHead,
-  StoredEntry,
-} from '../lock/lock-backend.interface.js';
+// The backend contract, named as such: this store is its second implementation.
+import type * as Contract from '../lock/lock-backend.interface.js';
 import { lockEntryValue } from '../lock/process-owner.js';
 import { DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { InMemoryLock } from './in-memory-lock.js';
@@ -28,7 +22,7 @@ import {
  * fencing tokens strictly increase. The backend contract in full; users hold it through
  * `InMemoryLockBackend`, which shows only what tests need.
  */
-export class InMemoryLockStore implements LockBackend {
+export class InMemoryLockStore implements Contract.LockBackend {
   private readonly entries = new Set<Entry>();
   private revision = 0n;
   /** Ticks on every change of any entry, for `watchHead`. */
@@ -36,12 +30,12 @@ export class InMemoryLockStore implements LockBackend {
 
   constructor(private readonly prefix = DEFAULT_PREFIX) {}
 
-  acquire(request: AcquireRequest): Promise<HeldLock | null> {
+  acquire(request: Contract.AcquireRequest): Promise<Contract.HeldLock | null> {
     return this.acquireAs(this, request);
   }
 
   /** A view for one app: closing it loses only the locks that app took, like one replica. */
-  replica(): LockBackend {
+  replica(): Contract.LockBackend {
     const owner = {};
     return {
       acquire: (request) => this.acquireAs(owner, request),
@@ -77,11 +71,11 @@ export class InMemoryLockStore implements LockBackend {
 
   async ping(): Promise<void> {}
 
-  async head(name: string): Promise<QueueHead | undefined> {
+  async head(name: string): Promise<Contract.QueueHead | undefined> {
     return headOf(this.entries, name);
   }
 
-  watchHead(name: string): Observable<QueueHead | undefined> {
+  watchHead(name: string): Observable<Contract.QueueHead | undefined> {
     return this.changes.pipe(
       startWith(undefined),
       map(() => headOf(this.entries, name)),
@@ -89,11 +83,11 @@ export class InMemoryLockStore implements LockBackend {
     );
   }
 
-  async listEntries(scope: EntryScope): Promise<StoredEntry[]> {
+  async listEntries(scope: Contract.EntryScope): Promise<Contract.StoredEntry[]> {
     return storedEntries(this.entries, this.prefix, scope);
   }
 
-  watchEntries(scope: EntryScope, minGapMs = 0): Observable<StoredEntry[]> {
+  watchEntries(scope: Contract.EntryScope, minGapMs = 0): Observable<Contract.StoredEntry[]> {
     const paced = { leading: true, trailing: true };
     const changes =
       minGapMs > 0 ? this.changes.pipe(throttleTime(minGapMs, undefined, paced)) : this.changes;
@@ -104,7 +98,10 @@ export class InMemoryLockStore implements LockBackend {
   }
 
   /** As in etcd: the holder is told the reason; a waiter's entry just goes. */
-  async forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]> {
+  async forceRemove(
+    entries: readonly Contract.StoredEntry[],
+    reason: string,
+  ): Promise<Contract.StoredEntry[]> {
     return entries.filter((stored) => {
       const entry = [...this.entries].find(
         (e) => e.revision === stored.token && e.names.includes(stored.name),
@@ -124,12 +121,12 @@ export class InMemoryLockStore implements LockBackend {
     return [];
   }
 
-  async close(reason: string, running?: readonly HeldLock[]): Promise<void> {
+  async close(reason: string, running?: readonly Contract.HeldLock[]): Promise<void> {
     this.closeAs(this, reason, running);
   }
 
   /** Like a lease left to run out: a running lock is told, and its entry stays until released. */
-  private closeAs(owner: object, reason: string, running: readonly HeldLock[] = []): void {
+  private closeAs(owner: object, reason: string, running: readonly Contract.HeldLock[] = []): void {
     const keep = new Set(running);
     for (const { lock } of this.entries) if (lock && keep.has(lock)) lock.keepEntryUntilRelease();
     this.loseWhere((e) => e.owner === owner, reason);
@@ -141,16 +138,19 @@ export class InMemoryLockStore implements LockBackend {
     return holders.length;
   }
 
-  private acquireAs(owner: object, request: AcquireRequest): Promise<HeldLock | null> {
+  private acquireAs(
+    owner: object,
+    request: Contract.AcquireRequest,
+  ): Promise<Contract.HeldLock | null> {
     const { key, timing, mode, signals } = request;
     return acquireWithin(key, timing, mode, signals, (gate) => this.attempt(owner, request, gate));
   }
 
   private async attempt(
     owner: object,
-    request: AcquireRequest,
+    request: Contract.AcquireRequest,
     gate: AttemptGate,
-  ): Promise<HeldLock | null> {
+  ): Promise<Contract.HeldLock | null> {
     const value = request.value ?? lockEntryValue();
     const { keys: names, shape, timing } = request;
     refuseMismatch(this.entries, names, shape);
