@@ -28,7 +28,7 @@ import type { LockBackend } from './lock/lock-backend.interface.js';
 import { SHUTTING_DOWN } from './errors/shutting-down.message.js';
 import { LockRunner } from './runner/lock-runner.js';
 import { parseLockCall } from './options/lock-call.parser.js';
-import { assertLockKey, assertLockKeys } from './options/option-validators.js';
+import { assertLockKey, assertLockKeys } from './options/lock-key.validators.js';
 import { startLockTelemetry } from './telemetry/lock-telemetry.js';
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
-import { assertLockKeys } from '../options/option-validators.js';
+import { assertLockKeys } from '../options/lock-key.validators.js';
 
 /**
  * A lock name or several taken together, or a function of the method's arguments (called with

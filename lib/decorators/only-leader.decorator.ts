@@ -2,7 +2,7 @@ import { OnlyLeaderCampaigns } from '../election/only-leader.campaigns.js';
 import { ONLY_LEADER_ELECTION } from '../election/only-leader.metadata.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import type { OnlyLeaderDecorator } from './with-lock-decorator.interface.js';
-import { assertLockKey } from '../options/option-validators.js';
+import { assertLockKey } from '../options/lock-key.validators.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
 import { decoratedMethod, type InjectedProvider } from './decorated-method.js';
 

@@ -9,7 +9,7 @@ import { PROCESS_OWNER } from '../lock/process-owner.js';
 import { LockTracker } from '../events/lock-tracker.js';
 import { LockRunner } from '../runner/lock-runner.js';
 import { parseLockCall } from '../options/lock-call.parser.js';
-import { assertLockKey } from '../options/option-validators.js';
+import { assertLockKey } from '../options/lock-key.validators.js';
 import { HeldLeadership } from './leadership.js';
 import { LeadershipRegistry } from './leadership.registry.js';
 

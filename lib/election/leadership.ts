@@ -2,7 +2,7 @@ import type { ComparatorBuilder } from 'etcd3';
 import { LockLostError } from '../errors/lock-lost.error.js';
 import type { Leadership } from './leadership.interface.js';
 import type { HeldLock } from '../lock/lock-backend.interface.js';
-import { assertEntryValue } from '../options/option-validators.js';
+import { assertEntryValue } from '../options/lock-key.validators.js';
 
 /** A leadership is a held queue entry whose value is the proposal (Go's `Election` layout). */
 export class HeldLeadership implements Leadership {

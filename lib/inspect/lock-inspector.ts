@@ -8,7 +8,8 @@ import type {
   LockInfo,
 } from '../interfaces/lock-entry.interface.js';
 import type { LockBackend } from '../lock/lock-backend.interface.js';
-import { assertKnownKeys, assertLockKey, assertPlainObject } from '../options/option-validators.js';
+import { assertKnownKeys, assertPlainObject } from '../options/option-validators.js';
+import { assertLockKey } from '../options/lock-key.validators.js';
 import { lockInfo, lockInfos } from './queue-view.js';
 
 /**

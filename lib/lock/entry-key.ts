@@ -1,4 +1,4 @@
-import { LAYOUT_SEGMENT } from '../options/option-validators.js';
+import { LAYOUT_SEGMENT } from '../options/lock-key.validators.js';
 import type { LockShape } from './lock-shape.js';
 
 /** Readers' entries, as in etcd's `contrib/recipes` RWMutex (`<name>/read/…`). */

@@ -8,7 +8,6 @@ import type {
 } from '../interfaces/lock-options.interface.js';
 import { DEFAULT_HOLD_AT_LEAST, DEFAULT_ON_LOCKED, EXCLUSIVE } from './lock-options.defaults.js';
 import {
-  assertEntryValue,
   assertKnownKeys,
   assertMaxHold,
   assertMilliseconds,
@@ -19,6 +18,7 @@ import {
   assertSignal,
   assertTtl,
 } from './option-validators.js';
+import { assertEntryValue } from './lock-key.validators.js';
 
 export const TIMING_KEYS = ['ttl', 'retries', 'retryDelay', 'waitTimeout', 'maxHold'] as const;
 const ON_LOCKED: readonly OnLocked[] = ['wait', 'throw', 'skip'];

@@ -1,3 +1,16 @@
+import { InvalidLockArgumentError } from '../../lib/errors/invalid-lock-argument.error.js';
+
+/** The error a bad option gets: typed, and naming what was wrong; `undefined` if none. */
+export function invalidArgument(fn: () => unknown): InvalidLockArgumentError | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof InvalidLockArgumentError) return error;
+    throw error;
+  }
+  return undefined;
+}
+
 /** Lock keys that must be refused before anything reaches etcd. */
 export const BAD_KEYS: [string, unknown][] = [
   ['empty', ''],

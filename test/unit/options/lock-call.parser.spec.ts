@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidLockArgumentError } from '../../../lib/errors/invalid-lock-argument.error.js';
 import {
   parseDecoratorOptions,
   parseLockCall,
   withDefaults,
 } from '../../../lib/options/lock-call.parser.js';
 import { LOCK_DEFAULTS } from '../../../lib/options/lock-options.defaults.js';
-import { assertLockKeys } from '../../../lib/options/option-validators.js';
-
-/** The error a bad option gets: typed, and naming what was wrong. */
-const invalid = (fn: () => unknown): InvalidLockArgumentError | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InvalidLockArgumentError) return error;
-    throw error;
-  }
-  return undefined;
-};
+import { invalidArgument } from '../../support/bad-inputs.js';
 
 describe('parsing a call’s options once', () => {
   it('keeps only the timing options the caller set, so the rest follow the module defaults', () => {
@@ -38,45 +26,48 @@ describe('parsing a call’s options once', () => {
   });
 
   it('accepts each key only where it means something, and names the entry point', () => {
-    expect(invalid(() => parseLockCall({ holdAtLeast: 5 }, 'acquire'))?.message).toMatch(
+    expect(invalidArgument(() => parseLockCall({ holdAtLeast: 5 }, 'acquire'))?.message).toMatch(
       /acquire options: unknown option\(s\) holdAtLeast/,
     );
-    expect(invalid(() => parseLockCall({ onLocked: 'skip' }, 'withLock'))?.message).toMatch(
+    expect(invalidArgument(() => parseLockCall({ onLocked: 'skip' }, 'withLock'))?.message).toMatch(
       /withLock options: unknown/,
     );
     expect(
-      invalid(() => parseLockCall({ signal: new AbortController().signal }, '@WithLock'))?.message,
+      invalidArgument(() => parseLockCall({ signal: new AbortController().signal }, '@WithLock'))
+        ?.message,
     ).toMatch(/@WithLock options/);
     expect(parseLockCall({ holdAtLeast: 5 }, 'withLock').holdAtLeast).toBe(5);
   });
 
   it('rejects a bad value with the option’s name', () => {
-    expect(invalid(() => parseLockCall({ ttl: 1 }, 'acquire'))?.message).toMatch(/Invalid ttl/);
-    expect(invalid(() => parseLockCall({ retries: -1 }, 'acquire'))?.message).toMatch(
+    expect(invalidArgument(() => parseLockCall({ ttl: 1 }, 'acquire'))?.message).toMatch(
+      /Invalid ttl/,
+    );
+    expect(invalidArgument(() => parseLockCall({ retries: -1 }, 'acquire'))?.message).toMatch(
       /Invalid retries/,
     );
-    expect(invalid(() => parseLockCall({ waitTimeout: NaN }, 'acquire'))?.message).toMatch(
+    expect(invalidArgument(() => parseLockCall({ waitTimeout: NaN }, 'acquire'))?.message).toMatch(
       /Invalid waitTimeout/,
     );
-    expect(invalid(() => parseLockCall({ holdAtLeast: Infinity }, 'withLock'))?.message).toMatch(
-      /Invalid holdAtLeast/,
-    );
-    expect(invalid(() => parseLockCall({ signal: {} }, 'acquire'))?.message).toMatch(
+    expect(
+      invalidArgument(() => parseLockCall({ holdAtLeast: Infinity }, 'withLock'))?.message,
+    ).toMatch(/Invalid holdAtLeast/);
+    expect(invalidArgument(() => parseLockCall({ signal: {} }, 'acquire'))?.message).toMatch(
       /Invalid signal/,
     );
-    expect(invalid(() => parseLockCall({ onLocked: 'later' }, '@WithLock'))?.message).toMatch(
-      /Invalid onLocked/,
-    );
-    expect(invalid(() => parseLockCall([], 'acquire'))?.message).toMatch(
+    expect(
+      invalidArgument(() => parseLockCall({ onLocked: 'later' }, '@WithLock'))?.message,
+    ).toMatch(/Invalid onLocked/);
+    expect(invalidArgument(() => parseLockCall([], 'acquire'))?.message).toMatch(
       /expected an options object, got an array/,
     );
   });
 
   it('allows an infinite waitTimeout but not an infinite retryDelay', () => {
     expect(parseLockCall({ waitTimeout: Infinity }, 'acquire').timing.waitTimeout).toBe(Infinity);
-    expect(invalid(() => parseLockCall({ retryDelay: Infinity }, 'acquire'))?.message).toMatch(
-      /Invalid retryDelay/,
-    );
+    expect(
+      invalidArgument(() => parseLockCall({ retryDelay: Infinity }, 'acquire'))?.message,
+    ).toMatch(/Invalid retryDelay/);
   });
 
   it('reads the decorator’s positional ttl and retries like the options object', () => {
@@ -85,10 +76,12 @@ describe('parsing a call’s options once', () => {
       timing: { ttl: 7 },
       onLocked: 'skip',
     });
-    expect(invalid(() => parseDecoratorOptions({ ttl: 7 }, 2))?.message).toMatch(
+    expect(invalidArgument(() => parseDecoratorOptions({ ttl: 7 }, 2))?.message).toMatch(
       /@WithLock retries/,
     );
-    expect(invalid(() => parseDecoratorOptions('7', undefined))?.message).toMatch(/@WithLock ttl/);
+    expect(invalidArgument(() => parseDecoratorOptions('7', undefined))?.message).toMatch(
+      /@WithLock ttl/,
+    );
   });
 });
 
@@ -107,23 +100,14 @@ describe('parsing the shape of a lock', () => {
   });
 
   it("refuses mode 'read' with permits, saying to pick one", () => {
-    expect(invalid(() => parseLockCall({ mode: 'read', permits: 2 }, 'acquire'))?.message).toMatch(
-      /either mode: 'read' or permits/,
-    );
+    expect(
+      invalidArgument(() => parseLockCall({ mode: 'read', permits: 2 }, 'acquire'))?.message,
+    ).toMatch(/either mode: 'read' or permits/);
   });
 
   it('does not take a shape for an election', () => {
-    expect(invalid(() => parseLockCall({ permits: 2 }, 'campaign'))?.message).toMatch(/permits/);
-  });
-});
-
-describe('validating lock names', () => {
-  it('turns one name into a list of one and keeps a list in the order given', () => {
-    expect(assertLockKeys('a')).toEqual(['a']);
-    expect(assertLockKeys(['b', 'a'])).toEqual(['b', 'a']);
-  });
-
-  it('names the bad entry of a list by its index', () => {
-    expect(invalid(() => assertLockKeys(['a', 7]))?.message).toMatch(/lock key \[1\]/);
+    expect(invalidArgument(() => parseLockCall({ permits: 2 }, 'campaign'))?.message).toMatch(
+      /permits/,
+    );
   });
 });
