@@ -3,33 +3,28 @@ import { type CallSite, describeCallSite } from '../lock/call-site.js';
 import type { LockContext } from './lock-context.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockAcquireError } from '../errors/lock-acquire.error.js';
-import type { LockLostError } from '../errors/lock-lost.error.js';
 import { LockTimeoutError } from '../errors/lock-timeout.error.js';
 import { SHUTTING_DOWN } from '../errors/shutting-down.message.js';
 import type { LockTracker } from '../events/lock-tracker.js';
 import type { Lock } from '../interfaces/lock.interface.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
-import { holdUntil } from './hold-until.js';
+import { HeldBodyRunner } from './held-body.runner.js';
 import type { HeldLock, LockBackend } from '../lock/lock-backend.interface.js';
 import { isReentrant, reentrantLock } from './reentrant-lock.js';
 import { covers, joinLockNames } from '../lock/lock-shape.js';
 import { selfDeadlockOf } from './self-deadlock.check.js';
 import { leftOverMessage, withSelfHeldHint } from './lock-runner.messages.js';
 import { NestedTurns } from '../lock/nested-turns.js';
-import { RunningWork } from './running-work.js';
 import { ShutdownSignal } from '../lock/shutdown.js';
 import { type LockCall, withDefaults } from '../options/lock-call.parser.js';
-
-/** How a body under a lock ended: with its value, or overtaken by the lock's loss. */
-type BodyOrLoss<T> = { value: T } | { lost: LockLostError };
 
 /** What `LockService` does on every call: reentrancy, bookkeeping, holding, and shutdown. */
 export class LockRunner {
   private readonly shutdown = new AbortController();
   /** The signals of a call without one of its own: one array for all, not one per waiter. */
   private readonly shutdownOnly = [this.shutdown.signal];
-  private readonly work = new RunningWork();
   private readonly nested = new NestedTurns();
+  private readonly bodies: HeldBodyRunner;
 
   constructor(
     private readonly backend: LockBackend,
@@ -39,6 +34,7 @@ export class LockRunner {
   ) {
     // Every waiter listens to it; hundreds at once are normal, not a leak.
     setMaxListeners(0, this.shutdown.signal);
+    this.bodies = new HeldBodyRunner(context, tracker, this.shutdown.signal);
   }
 
   get stopped(): boolean {
@@ -52,10 +48,10 @@ export class LockRunner {
 
   /** Gives running `withLock` bodies up to `timeoutMs`; says why each lock left is held. */
   async drain(timeoutMs: number): Promise<string[]> {
-    await this.work.drain(timeoutMs);
+    await this.bodies.work.drain(timeoutMs);
     return this.tracker
       .heldEntries()
-      .map((entry) => leftOverMessage(entry, this.work.has(entry.lock), timeoutMs));
+      .map((entry) => leftOverMessage(entry, this.bodies.work.has(entry.lock), timeoutMs));
   }
 
   /** Takes the lock on `names` (already validated) as `call` says; `null` when skipped. */
@@ -131,71 +127,23 @@ export class LockRunner {
     if (deadlock) throw deadlock;
   }
 
-  /**
-   * Runs `fn` under a lock `take` returned and releases it. A loss rejects at once, without
-   * waiting for `fn` (which cannot be stopped) or for the release: once the lock is gone,
-   * deleting its key is best effort and happens in the background.
-   */
+  /** Runs `fn` under a lock `take` returned and releases it; a loss rejects at once. */
   async run<T>(lock: Lock, fn: (lock: Lock) => T | Promise<T>, holdAtLeast: number): Promise<T> {
-    if (isReentrant(lock)) {
-      // Its own context entry, so calls it makes are its children, not its siblings.
-      return this.nested.run(lock.outer, () => this.context.run(lock, () => fn(lock)));
-    }
-    const held = lock as HeldLock;
-    this.work.start(held);
-    let outcome: BodyOrLoss<T>;
-    try {
-      outcome = await this.bodyOrLoss(held, () => fn(held));
-    } catch (error) {
-      await this.finish(held, holdAtLeast);
-      throw error;
-    }
-    const lost = 'lost' in outcome ? outcome.lost : held.lostError();
-    await this.finish(held, holdAtLeast);
-    if (lost) throw lost;
-    return (outcome as { value: T }).value;
+    if (!isReentrant(lock)) return this.bodies.run(lock as HeldLock, () => fn(lock), holdAtLeast);
+    // Its own context entry, so calls it makes are its children, not its siblings.
+    return this.nested.run(lock.outer, () => this.context.run(lock, () => fn(lock)));
   }
 
   /**
    * Runs `fn` in the async context of a lock held elsewhere (a leadership), without releasing
    * it afterwards. Like `run`, a loss rejects at once. Shutdown waits for it as for a body.
    */
-  async runHeld<T>(lock: HeldLock, fn: () => T | Promise<T>): Promise<T> {
-    this.work.start(lock);
-    const outcome = await this.bodyOrLoss(lock, fn).finally(() => this.work.end(lock));
-    const lost = 'lost' in outcome ? outcome.lost : lock.lostError();
-    if (lost) throw lost;
-    return (outcome as { value: T }).value;
+  runHeld<T>(lock: HeldLock, fn: () => T | Promise<T>): Promise<T> {
+    return this.bodies.runHeld(lock, fn);
   }
 
   /** The locks whose body still runs: their leases must not be revoked under them. */
   stillRunning(): HeldLock[] {
-    return this.work.locks();
-  }
-
-  /** Runs `fn` in `lock`'s async context: its value, or the loss if that comes first. */
-  private bodyOrLoss<T>(lock: HeldLock, fn: () => T | Promise<T>): Promise<BodyOrLoss<T>> {
-    const body = this.context.run(lock, fn);
-    return Promise.race([
-      Promise.resolve(body).then((value) => ({ value })),
-      lock.whenLost().then((lost) => ({ lost })),
-    ]);
-  }
-
-  /** Releases now, or when `holdAtLeast` is up; a lost lock goes in the background. */
-  private async finish(lock: HeldLock, holdAtLeast: number): Promise<void> {
-    const since = this.tracker.acquiredAt(lock);
-    if (lock.lostError() || since === undefined) {
-      this.work.end(lock);
-      void lock.release(); // never rejects: a failed delete drops the lease instead
-    } else if (holdAtLeast > 0) {
-      // The caller gets its result now; shutdown waits for the hold, and also ends it early.
-      void holdUntil(since + holdAtLeast, [lock.signal, this.shutdown.signal])
-        .then(() => lock.release())
-        .finally(() => this.work.end(lock));
-    } else {
-      await lock.release();
-      this.work.end(lock);
-    }
+    return this.bodies.work.locks();
   }
 }

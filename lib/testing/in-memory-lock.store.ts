@@ -1,12 +1,13 @@
 import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import { acquireWithin } from '../lock/acquire-within.js';
 import type { AttemptGate } from '../lock/attempt-gate.js';
-import { distinctUntilChanged, map, type Observable, startWith, Subject, throttleTime } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 // The backend contract, named as such: this store is its second implementation.
 import type * as Contract from '../lock/lock-backend.interface.js';
 import { lockEntryValue } from '../lock/process-owner.js';
 import { DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { InMemoryLock } from './in-memory-lock.js';
+import { watchHeadOf, watchStoredEntries } from './in-memory-lock.watches.js';
 import { joinLockNames } from '../lock/lock-shape.js';
 import {
   type Entry,
@@ -76,11 +77,7 @@ export class InMemoryLockStore implements Contract.LockBackend {
   }
 
   watchHead(name: string): Observable<Contract.QueueHead | undefined> {
-    return this.changes.pipe(
-      startWith(undefined),
-      map(() => headOf(this.entries, name)),
-      distinctUntilChanged((a, b) => a?.token === b?.token && a?.value === b?.value),
-    );
+    return watchHeadOf(this.changes, this.entries, name);
   }
 
   async listEntries(scope: Contract.EntryScope): Promise<Contract.StoredEntry[]> {
@@ -88,13 +85,7 @@ export class InMemoryLockStore implements Contract.LockBackend {
   }
 
   watchEntries(scope: Contract.EntryScope, minGapMs = 0): Observable<Contract.StoredEntry[]> {
-    const paced = { leading: true, trailing: true };
-    const changes =
-      minGapMs > 0 ? this.changes.pipe(throttleTime(minGapMs, undefined, paced)) : this.changes;
-    return changes.pipe(
-      startWith(undefined),
-      map(() => storedEntries(this.entries, this.prefix, scope)),
-    );
+    return watchStoredEntries(this.changes, this.entries, this.prefix, scope, minGapMs);
   }
 
   /** As in etcd: the holder is told the reason; a waiter's entry just goes. */

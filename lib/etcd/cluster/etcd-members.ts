@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { type Etcd3, GRPCDeadlineExceededError } from 'etcd3';
 import {
@@ -8,24 +7,17 @@ import {
   recordFailedHost,
 } from './etcd-failure.diagnosis.js';
 import { MemberLatency } from './member-latency.js';
+import { checkMemberStatus } from './member-status.check.js';
+import {
+  answeredByServer,
+  BAD_FOR_MS,
+  type EtcdMember,
+  memberState,
+  type MemberState,
+  silencer,
+} from './member-state.js';
 
-/** One etcd endpoint and a client that talks to it alone. */
-export interface EtcdMember {
-  readonly host: string;
-  readonly client: Etcd3;
-}
-
-interface MemberState extends EtcdMember {
-  /** Until then (performance clock) the member is skipped while another one is usable. */
-  badUntil: number;
-  /** A status check of it is under way. */
-  checking: boolean;
-  /** Aborts when the member is found silent, so work that waits on it moves elsewhere. */
-  silenced: AbortController;
-}
-
-/** How long a member that failed to answer is skipped: long enough not to stall call after call. */
-const BAD_FOR_MS = 5_000;
+export type { EtcdMember };
 
 /**
  * The cluster as the lock sees it: one client per member, and the member to use now. etcd3's
@@ -42,12 +34,7 @@ export class EtcdMembers {
 
   constructor(members: readonly EtcdMember[]) {
     if (members.length === 0) throw new Error('no etcd members');
-    this.members = members.map((m) => ({
-      ...m,
-      badUntil: 0,
-      checking: false,
-      silenced: silencer(),
-    }));
+    this.members = members.map(memberState);
   }
 
   get size(): number {
@@ -139,28 +126,9 @@ export class EtcdMembers {
     this.heartbeat.unref();
   }
 
-  /**
-   * A member that does not answer is silent; so is one that answers but has no leader (cut off
-   * from its peers while clients still reach it): it cannot see new writes, so a watch on it
-   * would wait for the whole cut. During an election every member says so for a moment.
-   */
   private check(state: MemberState): void {
-    if (state.checking) return;
-    state.checking = true;
-    const sentAt = performance.now();
-    state.client.maintenance
-      .status()
-      .then((status) => {
-        this.latency.record(state.host, performance.now() - sentAt);
-        const errors = status.errors ?? [];
-        const why =
-          status.leader === '0' || errors.length > 0
-            ? `cannot serve: ${errors.join('; ') || 'no leader'}`
-            : this.slowerThanOthers(state);
-        if (why) this.silence(state, new Error(`etcd member ${state.host} ${why}`));
-      })
-      .catch((error: unknown) => isTransientEtcdError(error) && this.silence(state, error))
-      .finally(() => (state.checking = false));
+    const silence = (error: unknown) => this.silence(state, error);
+    checkMemberStatus(state, this.latency, () => this.slowerThanOthers(state), silence);
   }
 
   /** Only the member in use is left for being slow: the others are only compared with it. */
@@ -196,15 +164,4 @@ export class EtcdMembers {
   private state(member: EtcdMember): MemberState {
     return this.members.find((m) => m.client === member.client)!;
   }
-}
-
-/** "etcdserver: no leader" and the like: the member is alive, the cluster is not ready. */
-function answeredByServer(error: unknown): boolean {
-  return error instanceof Error && error.message.includes('etcdserver:');
-}
-
-function silencer(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal); // one listener per waiter on the member
-  return controller;
 }
