@@ -26,6 +26,7 @@ describe.each(BACKENDS)('alerts for work that takes too long (%s backend)', (kin
     const lock = await locks.acquire('slow-job');
     await expect(alert).resolves.toEqual({
       kind: 'lock.held-too-long',
+      type: 'lock.held-too-long', // the deprecated alias, the same for the alerts
       key: 'slow-job',
       fencingToken: lock.fencingToken,
       heldMs: 150,
@@ -39,6 +40,7 @@ describe.each(BACKENDS)('alerts for work that takes too long (%s backend)', (kin
     const waiter = locks.acquire('queue');
     await expect(alert).resolves.toEqual({
       kind: 'lock.waiting-too-long',
+      type: 'lock.waiting-too-long',
       key: 'queue',
       waitedMs: 100,
     });
