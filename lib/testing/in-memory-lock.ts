@@ -5,11 +5,15 @@ import type { AcquireRequest, LockObserver } from '../lock/lock-backend.interfac
 
 /** An `ifHeld()` call on a lock that has no etcd behind it. */
 export class FencedWriteUnsupportedError extends EtcdLockError {
-  constructor(key: string) {
+  /** The lock whose `ifHeld()` was called. */
+  readonly key: string;
+
+  constructor({ key }: { key: string }) {
     super(
       `Lock "${key}" comes from the in-memory backend: ifHeld() needs etcd. ` +
         'Check fencingToken in the protected resource instead.',
     );
+    this.key = key;
   }
 }
 
@@ -31,7 +35,7 @@ export class InMemoryLock extends HeldLockBase {
   }
 
   ifHeld(): ComparatorBuilder {
-    throw new FencedWriteUnsupportedError(this.key);
+    throw new FencedWriteUnsupportedError({ key: this.key });
   }
 
   private keepEntry = false;
