@@ -10,6 +10,7 @@ import { LockInspector } from './inspect/lock-inspector.js';
 import type { ResolvedLockSettings } from './interfaces/etcd-lock-module-options.interface.js';
 import type { LockBackend } from './lock/lock-backend.interface.js';
 import { LockService } from './lock.service.js';
+import { LockStartupCheck } from './etcd-lock.startup-check.js';
 import { LockContext } from './runner/lock-context.js';
 import { LockRunner } from './runner/lock-runner.js';
 
@@ -48,6 +49,7 @@ export const LOCK_CORE_PROVIDERS: Provider[] = [
   },
   { provide: LeadershipRegistry, useFactory: () => new LeadershipRegistry() },
   LockService,
+  LockStartupCheck,
   LeaderService,
   OnlyLeaderCampaigns,
   OnlyLeaderExplorer,

@@ -3,7 +3,6 @@ import {
   Inject,
   Injectable,
   Logger,
-  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -37,9 +36,7 @@ import { startLockTelemetry } from './telemetry/lock-telemetry.js';
  * per application, from `EtcdLockModule`; `@WithLock` runs on the same machinery.
  */
 @Injectable()
-export class LockService
-  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   // Injected as properties, so that the constructor (and the published types) shows none of
   // the internal pieces; both modules provide them (etcd-lock.providers.ts).
   @Inject(ETCD_LOCK_SETTINGS) private readonly settings!: ResolvedLockSettings;
@@ -59,16 +56,6 @@ export class LockService
   /** Starts the OpenTelemetry metrics and spans, unless `telemetry: false`. */
   async onModuleInit(): Promise<void> {
     if (this.settings.telemetry) this.telemetry = await startLockTelemetry(this.events$);
-  }
-
-  /** Says once, at start-up, if etcd cannot serve locks; the app starts anyway (etcd may come up). */
-  onApplicationBootstrap(): void {
-    if (this.settings.log === 'none') return;
-    this.ping().catch((error: unknown) => {
-      if (this.runner.stopped) return; // closed before etcd answered: nothing to report
-      const why = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`etcd cannot serve locks yet: ${why} Locks fail until it can.`);
-    });
   }
 
   /**

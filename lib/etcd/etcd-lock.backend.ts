@@ -18,6 +18,7 @@ import type { EtcdLock } from './acquire/etcd-lock.js';
 import { described } from './cluster/etcd-failure.diagnosis.js';
 import { createEtcdMembers } from './cluster/etcd-client.factory.js';
 import { EtcdMembers } from './cluster/etcd-members.js';
+import { leaseRevokeBugIn } from './cluster/etcd-version.check.js';
 import { HeldKeyWatch } from './watch/held-key.watch.js';
 import { PrefixDeletes } from './watch/prefix-deletes.watch.js';
 import { readOnEveryChange, readQueueHead, watchQueueHead } from './queue/queue-head.js';
@@ -89,6 +90,12 @@ export class EtcdLockBackend implements LockBackend {
         client.if(probe, 'Mod', '<', 0).then(client.put(probe).value('')).commit(),
       ),
     );
+  }
+
+  async serverWarnings(): Promise<string[]> {
+    const { version } = await this.members.run((client) => client.maintenance.status());
+    const bug = leaseRevokeBugIn(version);
+    return bug === undefined ? [] : [bug];
   }
 
   head(name: string): Promise<QueueHead | undefined> {

@@ -90,6 +90,8 @@ export interface LockBackend {
   acquire(request: AcquireRequest): Promise<HeldLock | null>;
   /** Resolves if the store answers a request; rejects with its error otherwise. */
   ping(): Promise<void>;
+  /** Known defects of the store's version that cost locks, each with its fix; none if empty. */
+  serverWarnings(): Promise<string[]>;
   /** The oldest entry under `<name>/` now, if any. */
   head(name: string): Promise<QueueHead | undefined>;
   /** The head now, then every change of it (holder, or its value), until unsubscribed. */

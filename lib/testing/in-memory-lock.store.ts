@@ -41,6 +41,7 @@ export class InMemoryLockStore implements Contract.LockBackend {
     return {
       acquire: (request) => this.acquireAs(owner, request),
       ping: () => this.ping(),
+      serverWarnings: () => this.serverWarnings(),
       head: (name) => this.head(name),
       watchHead: (name) => this.watchHead(name),
       listEntries: (scope) => this.listEntries(scope),
@@ -71,6 +72,10 @@ export class InMemoryLockStore implements Contract.LockBackend {
   }
 
   async ping(): Promise<void> {}
+
+  async serverWarnings(): Promise<string[]> {
+    return [];
+  }
 
   async head(name: string): Promise<Contract.QueueHead | undefined> {
     return headOf(this.entries, name);
