@@ -1,11 +1,15 @@
 import { Inject, type Type } from '@nestjs/common';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
-import { LockModuleMissingError } from '../errors/lock-module-missing.error.js';
+import {
+  LockModuleMissingError,
+  type LockModuleMissingErrorOptions,
+} from '../errors/lock-module-missing.error.js';
 import { type MethodReturnKind, methodReturnKind } from './method-return.kind.js';
 
 export type Method = (this: unknown, ...args: unknown[]) => unknown;
 
-type Decorator = '@WithLock' | '@OnlyLeader';
+/** The decorators that run on an injected provider, as `LockModuleMissingError` names them. */
+type Decorator = LockModuleMissingErrorOptions['decorator'];
 
 /** The internal provider a decorator runs on, and where Nest puts it on each instance. */
 export interface InjectedProvider<P> {
