@@ -45,7 +45,11 @@ export type {
   LockEventType,
 } from './interfaces/lock-event.interface.js';
 /** What `LockService.stats()` returns, and one lease in it. */
-export type { LockStats, SessionDiagnostics } from './interfaces/lock-stats.interface.js';
+export type {
+  BatchCounts,
+  LockStats,
+  SessionDiagnostics,
+} from './interfaces/lock-stats.interface.js';
 /** A live page of every lock, its holders and waiters, and recent events (opt-in). */
 export { EtcdLockDashboardModule } from './dashboard/etcd-lock-dashboard.module.js';
 /** The dashboard's options. */

@@ -127,10 +127,11 @@ export class LockService implements OnModuleInit, BeforeApplicationShutdown, OnA
     return this.inspector.forceRelease(name, options);
   }
 
-  /** How many locks this process holds and how many callers wait, and its leases. */
+  /** How many locks this process holds and how many callers wait, its leases and batches. */
   stats(): LockStats {
     const { heldCount: held, waiting } = this.tracker;
-    return { held, waiting, sessions: this.backend.sessions() };
+    const batches = this.backend.batches?.();
+    return { held, waiting, sessions: this.backend.sessions(), ...(batches && { batches }) };
   }
 
   /**

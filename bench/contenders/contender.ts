@@ -1,3 +1,5 @@
+import type { BatchCounts } from '../../lib/index.js';
+
 /** One way of holding a lock around a critical section (for the floor: no lock at all). */
 export interface Contender {
   readonly name: string;
@@ -7,6 +9,8 @@ export interface Contender {
    */
   run(key: string, section: () => Promise<void>, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+  /** Requests that carried enqueues and releases so far, for a contender that batches them. */
+  batches?(): BatchCounts | undefined;
 }
 
 export const noSection = async (): Promise<void> => undefined;

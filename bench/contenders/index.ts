@@ -10,6 +10,7 @@ import { oursShape } from './shapes.contender.js';
 export const CONTENDER_KINDS = [
   'raw',
   'ours',
+  'ours-unbatched',
   'ours-withlock',
   'ours-decorator',
   'etcd3',
@@ -34,6 +35,8 @@ export async function createContender(
       return rawFloor(hosts);
     case 'ours':
       return oursService(hosts);
+    case 'ours-unbatched':
+      return oursService(hosts, false);
     case 'ours-withlock':
       return oursWithLock(hosts);
     case 'ours-decorator':

@@ -16,21 +16,28 @@ class DecoratedJob {
  * One app per contender, each on a prefix of its own: apps sharing a prefix in one process
  * would each receive every other app's deletes on their watch, a cost no real process pays.
  */
-async function boot(hosts: string, prefix: string): Promise<INestApplicationContext> {
+async function boot(
+  hosts: string,
+  prefix: string,
+  groupCommit = true,
+): Promise<INestApplicationContext> {
   @Module({
-    imports: [EtcdLockModule.forRoot({ hosts, prefix })],
+    imports: [EtcdLockModule.forRoot({ hosts, prefix, groupCommit })],
     providers: [DecoratedJob],
   })
   class BenchModule {}
   return NestFactory.createApplicationContext(BenchModule, { logger: false });
 }
 
-/** `LockService.acquire` + `release`. */
-export async function oursService(hosts: string): Promise<Contender> {
-  const app = await boot(hosts, 'bench-ours/');
+/** `LockService.acquire` + `release`; with group commit unless `groupCommit` is false. */
+export async function oursService(hosts: string, groupCommit = true): Promise<Contender> {
+  const app = await boot(hosts, groupCommit ? 'bench-ours/' : 'bench-ours-unbatched/', groupCommit);
   const locks = app.get(LockService);
   return {
-    name: 'ours: LockService acquire/release',
+    name: groupCommit
+      ? 'ours: LockService acquire/release'
+      : 'ours, group commit off: LockService acquire/release',
+    batches: () => locks.stats().batches,
     async run(key, section, signal) {
       const lock = await locks.acquire(key, { waitTimeout: Infinity, signal });
       try {

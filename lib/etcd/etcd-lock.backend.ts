@@ -3,7 +3,7 @@ import type {
   ResolvedConnection,
   ResolvedLockSettings,
 } from '../interfaces/etcd-lock-module-options.interface.js';
-import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
+import type { BatchCounts, SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import type { Observable } from 'rxjs';
 import type {
   AcquireRequest,
@@ -24,6 +24,7 @@ import { PrefixDeletes } from './watch/prefix-deletes.watch.js';
 import { readOnEveryChange, readQueueHead, watchQueueHead } from './queue/queue-head.js';
 import { forceRemove, listEntries, scopeRange } from './queue/queue-listing.js';
 import { SessionPool } from './session/session-pool.js';
+import { GroupCommit } from './batch/group-commit.js';
 
 export { createEtcdClient } from './cluster/etcd-client.factory.js';
 
@@ -44,7 +45,23 @@ export function createEtcdLockBackend(
   const members = given
     ? new EtcdMembers([{ host: 'the given client', client: given }])
     : createEtcdMembers(connection);
-  return new EtcdLockBackend(members, client, settings.prefix, connection.callTimeout, !given);
+  return new EtcdLockBackend(members, client, {
+    prefix: settings.prefix,
+    answerTimeout: connection.callTimeout,
+    ownsClients: !given,
+    maxTxnOps: connection.groupCommit ? connection.maxTxnOps : 1,
+  });
+}
+
+/** How the backend talks to etcd, from the module's parsed options. */
+export interface EtcdBackendSettings {
+  prefix: string;
+  /** How long one request to a member may go unanswered before the next member is tried. */
+  answerTimeout: number;
+  /** False for a client the user passed in: the module never closes it. */
+  ownsClients: boolean;
+  /** The most ops of one transaction, for group commit; 1 sends every request alone. */
+  maxTxnOps: number;
 }
 
 /** Locks in etcd: one lease per TTL, Go `concurrency.Mutex` key layout. */
@@ -54,23 +71,32 @@ export class EtcdLockBackend implements LockBackend {
   private readonly heldKeys: HeldKeyWatch;
   private readonly deletes: PrefixDeletes;
 
+  private readonly prefix: string;
+  private readonly ownsClients: boolean;
+  private readonly writes: GroupCommit;
+
   constructor(
     private readonly members: EtcdMembers,
     /** The pooled client users' fenced writes (`lock.ifHeld()`) go through. */
     private readonly client: Etcd3,
-    private readonly prefix: string,
-    /** How long one request to a member may go unanswered before the next member is tried. */
-    answerTimeout: number,
-    /** False for a client the user passed in: the module never closes it. */
-    private readonly ownsClients: boolean,
+    { prefix, answerTimeout, ownsClients, maxTxnOps }: EtcdBackendSettings,
   ) {
+    this.prefix = prefix;
+    this.ownsClients = ownsClients;
     this.pool = new SessionPool(members, answerTimeout);
     this.deletes = new PrefixDeletes(members, prefix);
     this.heldKeys = new HeldKeyWatch(members, this.deletes);
-    this.acquirer = new LockAcquirer(members, this.pool, prefix, this.deletes, {
-      heldKeys: this.heldKeys,
-      client,
-    });
+    this.writes = new GroupCommit(members, maxTxnOps);
+    this.acquirer = new LockAcquirer(
+      { members, writes: this.writes },
+      this.pool,
+      prefix,
+      this.deletes,
+      {
+        heldKeys: this.heldKeys,
+        client,
+      },
+    );
     members.startHeartbeat(HEARTBEAT_MS);
   }
 
@@ -122,6 +148,10 @@ export class EtcdLockBackend implements LockBackend {
 
   sessions(): SessionDiagnostics[] {
     return this.pool.diagnostics();
+  }
+
+  batches(): BatchCounts {
+    return { ...this.writes.counts };
   }
 
   async close(reason: string, running: readonly HeldLock[] = []): Promise<void> {

@@ -29,6 +29,23 @@ export interface EtcdConnectionOptions {
    * @default 1000 with several hosts, 5000 with one
    */
   callTimeout?: number;
+  /**
+   * Group commit: enqueues (and releases) that come while one is in flight wait for it, then go
+   * together in one etcd transaction, each as a nested transaction with its own compare and
+   * its own create revision. A lone caller's request goes at once. Entries of one name (or of
+   * names nested in each other) never share a transaction, so fencing tokens still strictly
+   * increase per name. `false` sends every request alone.
+   * @default true
+   */
+  groupCommit?: boolean;
+  /**
+   * The server's `--max-txn-ops`: how many operations one transaction may hold. Group commit
+   * keeps every batch under it, counted as etcd counts them (the outer transaction's ops, plus
+   * the largest nested one's). Lower it if your etcd runs with a lower limit; a batch refused for
+   * its size is sent again one request at a time, and later batches are kept to half.
+   * @default 128
+   */
+  maxTxnOps?: number;
 }
 
 /** How locks behave, whatever stores them. */
@@ -129,4 +146,6 @@ export interface ResolvedConnection {
   credentials?: EtcdConnectionOptions['credentials'];
   client?: Etcd3;
   callTimeout: number;
+  groupCommit: boolean;
+  maxTxnOps: number;
 }

@@ -16,4 +16,16 @@ export interface LockStats {
   waiting: number;
   /** One per lease TTL in use. */
   sessions: SessionDiagnostics[];
+  /**
+   * The etcd requests that carried enqueues and releases, since start: with group commit,
+   * callers coming together share one. Absent for a backend without etcd (the in-memory one).
+   */
+  batches?: BatchCounts;
+}
+
+/** How many etcd requests carried how many enqueues and releases, and the most in one. */
+export interface BatchCounts {
+  requests: number;
+  entries: number;
+  largest: number;
 }

@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { LockLostError } from '../errors/lock-lost.error.js';
 import type { Lock } from '../interfaces/lock.interface.js';
 import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface.js';
-import type { SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
+import type { BatchCounts, SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import type { LockShape } from './lock-shape.js';
 import type { QueuedEntry } from './queue-rules.js';
 
@@ -109,6 +109,8 @@ export interface LockBackend {
    */
   forceRemove(entries: readonly StoredEntry[], reason: string): Promise<StoredEntry[]>;
   sessions(): SessionDiagnostics[];
+  /** The requests that carried enqueues and releases, for a backend that batches them. */
+  batches?(): BatchCounts;
   /**
    * Lets every lock go at once (revoking leases) and frees resources; the locks in `running`
    * keep their entries until their lease runs out (see 7 above).

@@ -16,6 +16,10 @@ export const DEFAULT_HOST = '127.0.0.1:2379';
 export const DEFAULT_CALL_TIMEOUT = 1_000;
 /** With one member (or a client of the user's) there is nowhere to go: waiting is the better bet. */
 export const DEFAULT_CALL_TIMEOUT_ONE_MEMBER = 5_000;
+/** Enqueues and releases coming together share one etcd transaction. */
+export const DEFAULT_GROUP_COMMIT = true;
+/** etcd's own default `--max-txn-ops`. */
+export const DEFAULT_MAX_TXN_OPS = 128;
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
 export const DEFAULT_LOG_LEVEL = 'lost';
 export const DEFAULT_TELEMETRY = true;

@@ -8,7 +8,9 @@ import { TIMING_KEYS, parseTimingOverrides, withDefaults } from './lock-call.par
 import {
   DEFAULT_CALL_TIMEOUT,
   DEFAULT_CALL_TIMEOUT_ONE_MEMBER,
+  DEFAULT_GROUP_COMMIT,
   DEFAULT_HOST,
+  DEFAULT_MAX_TXN_OPS,
   DEFAULT_LOG_LEVEL,
   DEFAULT_PREFIX,
   DEFAULT_SHUTDOWN_TIMEOUT,
@@ -18,12 +20,21 @@ import {
 import {
   assertBoolean,
   assertKnownKeys,
+  assertMaxTxnOps,
   assertMilliseconds,
   assertOneOf,
   assertPlainObject,
 } from './option-validators.js';
 
-export const CONNECTION_KEYS = ['hosts', 'auth', 'credentials', 'client', 'callTimeout'] as const;
+export const CONNECTION_KEYS = [
+  'hosts',
+  'auth',
+  'credentials',
+  'client',
+  'callTimeout',
+  'groupCommit',
+  'maxTxnOps',
+] as const;
 const SETTINGS_KEYS = [...TIMING_KEYS, 'prefix', 'shutdownTimeout', 'log', 'telemetry', 'alerts'];
 const LOG_LEVELS = ['none', 'lost', 'all'] as const;
 
@@ -101,6 +112,8 @@ function parseConnection(options: EtcdLockModuleOptions): ResolvedConnection {
     credentials: options.credentials,
     client: options.client,
     callTimeout: assertMilliseconds(options.callTimeout ?? fallback, 'callTimeout'),
+    groupCommit: assertBoolean(options.groupCommit ?? DEFAULT_GROUP_COMMIT, 'groupCommit'),
+    maxTxnOps: assertMaxTxnOps(options.maxTxnOps ?? DEFAULT_MAX_TXN_OPS),
   };
 }
 

@@ -35,6 +35,17 @@ export function assertRetries(retries: unknown): number {
   return retries;
 }
 
+/** etcd's `--max-txn-ops`: any positive integer the server could be started with. */
+export function assertMaxTxnOps(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000) {
+    throw new InvalidLockArgumentError({
+      argument: 'maxTxnOps',
+      problem: `expected an integer from 1 to 1000000, as etcd's --max-txn-ops, got ${show(value)}`,
+    });
+  }
+  return value;
+}
+
 export function assertMilliseconds(
   value: unknown,
   argument: string,

@@ -6,7 +6,7 @@ import type { AcquireRequest } from '../../lock/lock-backend.interface.js';
 import { classifyAcquireFailure } from './acquire-failure.js';
 import { EtcdLock, type EtcdLockContext } from './etcd-lock.js';
 import type { EtcdMembers } from '../cluster/etcd-members.js';
-import { EtcdEntry } from '../queue/etcd-entry.js';
+import { EtcdEntry, type EntryRequests } from '../queue/etcd-entry.js';
 import { settleByRead } from './in-doubt-enqueue.js';
 import { InFlightLimit, InFlightLimitPerName } from './in-flight-limit.js';
 import type { PrefixDeletes } from '../watch/prefix-deletes.watch.js';
@@ -21,20 +21,26 @@ import { WatchAnchor } from '../watch/watch-anchor.js';
 /** Runs one acquisition: session, enqueue, wait in line, and cleanup of every failed path. */
 export class LockAcquirer {
   private readonly cleanups = new Set<Promise<void>>();
-  /** Enqueues in flight at once: a burst beyond this waits here, not in the gRPC channel. */
-  private readonly enqueues = new InFlightLimit(64);
+  /**
+   * Enqueues in flight at once: a burst beyond this waits here, not in the gRPC channel. With
+   * group commit they wait in the batches instead, and at most a few batches are in flight.
+   */
+  private readonly enqueues: InFlightLimit;
   private readonly enqueuesPerName = new InFlightLimitPerName(4);
   private closed = false;
   private readonly anchor: WatchAnchor;
   private readonly context: EtcdLockContext;
+  private readonly members: EtcdMembers;
 
   constructor(
-    private readonly members: EtcdMembers,
+    private readonly requests: EntryRequests,
     private readonly sessions: SessionPool,
     private readonly prefix: string,
     private readonly deletes: PrefixDeletes,
     shared: Omit<EtcdLockContext, 'removeKey'>,
   ) {
+    this.members = requests.members;
+    this.enqueues = new InFlightLimit(requests.writes.batching ? 512 : 64);
     this.anchor = new WatchAnchor(`${prefix}\0watch-anchor`);
     this.context = { ...shared, removeKey: (entry, timing) => this.removeKey(entry, timing) };
   }
@@ -88,7 +94,7 @@ export class LockAcquirer {
     for (let restarts = 0; ; restarts++) {
       const session =
         this.sessions.live(timing.ttl) ?? (await retry(() => this.sessions.get(timing.ttl)));
-      const entry = new EtcdEntry(this.members, this.layoutsOf(request), session, request.value);
+      const entry = new EtcdEntry(this.requests, this.layoutsOf(request), session, request.value);
       // True while the last enqueue failed in transit: etcd may still apply it after we gave up.
       let enqueueInDoubt = false;
       let sendsInDoubt = 0;

@@ -2,6 +2,7 @@ import type { ComparatorBuilder, Etcd3, IKeyValue, IRangeResponse, IRequestOp } 
 import { createdAt, deleteKey, getKey, putOn } from '../cluster/kv-requests.js';
 import { lockEntryValue } from '../../lock/process-owner.js';
 import type { EtcdMember, EtcdMembers } from '../cluster/etcd-members.js';
+import type { GroupCommit } from '../batch/group-commit.js';
 import type { LockSession } from '../session/lock-session.js';
 import { type Ahead, aheadFrom } from './queue-ahead.js';
 import type { QueueLayout } from './queue-layout.js';
@@ -13,6 +14,12 @@ export interface QueueSlot {
   readonly slot: number;
   readonly ownKey: string;
   ahead: Ahead;
+}
+
+/** Where an entry's requests go: its writes through group commit, its reads to a member. */
+export interface EntryRequests {
+  readonly members: EtcdMembers;
+  readonly writes: GroupCommit;
 }
 
 /**
@@ -27,13 +34,16 @@ export class EtcdEntry {
   /** A delete was sent before: its names are never reused (see `remove`). */
   private removing = false;
 
+  private readonly members: EtcdMembers;
+
   constructor(
-    private readonly members: EtcdMembers,
+    private readonly requests: EntryRequests,
     layouts: readonly QueueLayout[],
     readonly session: LockSession,
     /** The keys' value: the holder by default, or an election's proposal. */
     private readonly value: string = lockEntryValue(),
   ) {
+    this.members = requests.members;
     this.slots = layouts.map((layout) => {
       const slot = session.slots.claim(layout.dir);
       return { layout, slot, ownKey: `${layout.dir}${session.leaseHex}_${slot}`, ahead: 'unknown' };
@@ -49,32 +59,31 @@ export class EtcdEntry {
   /**
    * One transaction: read what is ahead in every queue, then create our keys if absent.
    * Idempotent, so a retry after a lost reply finds its own keys instead of queueing twice.
-   * Returns true when nothing is ahead in any queue, i.e. the lock is held.
+   * It may share one etcd request with other callers' (group commit), never with an entry of
+   * a queue it nests with. Returns true when nothing is ahead in any queue: the lock is held.
    */
   async enqueue(): Promise<boolean> {
     const keys = this.slots.map((s) => Buffer.from(s.ownKey));
     const value = Buffer.from(this.value);
     const lease = this.session.leaseId;
-    const res = await this.members.run((client) =>
-      client.kv
-        .txn({
-          compare: keys.map((key) => createdAt(key, '0')),
-          success: [
-            ...this.slots.flatMap((s) => s.layout.aheadReads()),
-            ...keys.map((key) => putOn(key, value, lease)),
-          ],
-          failure: keys.map(getKey),
-        })
-        .catch((error: unknown) => {
-          if (!isLeaseGone(error)) throw error;
-          // Revoked before our renewal could tell: start over on a new lease.
-          this.session.expire('etcd reports the lease as expired or revoked', error);
-          throw new SessionExpiredError('the session lease is gone', { cause: error });
-        }),
-    );
+    const txn = {
+      compare: keys.map((key) => createdAt(key, '0')),
+      success: [
+        ...this.slots.flatMap((s) => s.layout.aheadReads()),
+        ...keys.map((key) => putOn(key, value, lease)),
+      ],
+      failure: keys.map(getKey),
+    };
+    const queues = this.slots.map((s) => s.layout.queue);
+    const res = await this.requests.writes.send(txn, queues).catch((error: unknown) => {
+      if (!isLeaseGone(error)) throw error;
+      // Revoked before our renewal could tell: start over on a new lease.
+      this.session.expire('etcd reports the lease as expired or revoked', error);
+      throw new SessionExpiredError('the session lease is gone', { cause: error });
+    });
     const ranges = res.responses.map((r) => r.response_range);
     if (!res.succeeded) return this.resumeEnqueued(ranges);
-    const revision = (this.revision = BigInt(res.header.revision));
+    const revision = (this.revision = res.revision);
     let at = 0;
     for (const slot of this.slots) {
       const reads = slot.layout.blockerCount;
@@ -137,16 +146,14 @@ export class EtcdEntry {
    * carries our lease and is reused only after a delete that answered on its first try: a
    * delete sent again may have a predecessor still in flight, applied late, so those names
    * are retired for the lease's life. A late delete then finds the incarnation it was sent
-   * for, or nothing, as a guarded one would.
+   * for, or nothing, as a guarded one would. Releases coming together go in one transaction.
    */
   async remove(): Promise<void> {
     const firstTry = !this.removing;
     this.removing = true;
     const keys = this.slots.map((s) => Buffer.from(s.ownKey));
-    await this.members.run(async (client) => {
-      if (keys.length === 1) await client.kv.deleteRange({ key: keys[0] });
-      else await client.kv.txn({ success: keys.map(deleteKey) });
-    });
+    const queues = this.slots.map((s) => s.layout.queue);
+    await this.requests.writes.send({ success: keys.map(deleteKey) }, queues);
     if (!firstTry) return;
     for (const s of this.slots) this.session.slots.free(s.layout.dir, s.slot);
   }
