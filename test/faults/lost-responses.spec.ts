@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LockAcquireError, LockService } from '../../lib/index.js';
+import { type Lock, LockAcquireError, LockService } from '../../lib/index.js';
 import { recordFault } from '../support/fault-record.js';
 import { bootContext, etcdHosts, inspector, keysUnder, uniquePrefix } from '../support/lock-app.js';
 import { LossyProxy } from '../support/lossy-proxy.js';
@@ -110,6 +110,46 @@ describe('replies lost after etcd committed the request', () => {
         'an enqueue of unknown outcome that a read finds is deleted; the lease and its other locks stay',
       figure:
         'its reply lost, the enqueue timed out; a read through another member found the key and deleted it; the lock held on the same lease was kept; the next caller acquired at once',
+    });
+  });
+
+  it('a batch of acquires whose reply was lost leaves no ghost entry, and costs only its own callers', async () => {
+    const lossy = new LossyProxy(etcdHosts());
+    const app = await bootContext({ prefix, callTimeout: 1_000, hosts: await lossy.listen() });
+    const names = Array.from({ length: 17 }, (_, i) => `batch-lost/${i}`);
+    try {
+      const locks = app.get(LockService);
+      const kept = await locks.acquire('batch-kept');
+      // A slow link: the first acquire goes alone and takes a while, and the other 16 wait
+      // for it and then go together, as one Txn, whose reply is lost.
+      lossy.delayMs = 300;
+      const tries = names.map((n) => locks.acquire(n, { retries: 0 }).catch((e: unknown) => e));
+      const first = await tries[0];
+      lossy.dropReplies = true;
+      const applied = () => keysUnder(etcd, `${prefix}batch-lost/`).then((k) => k.length);
+      await expect.poll(applied, { timeout: 5_000 }).toBe(names.length);
+      lossy.dropReplies = false;
+      lossy.delayMs = 0;
+      lossy.cutAll(); // the batch's reply is gone for good; its callers learn it in transit
+      const outcomes = await Promise.all(tries.slice(1));
+      expect(outcomes.every((o) => o instanceof LockAcquireError)).toBe(true);
+      // Each caller settled its own doubt: it read its key, found it, deleted it.
+      expect(await keysUnder(etcd, `${prefix}batch-lost/`)).toEqual([(first as Lock).etcdKey]);
+      expect(locks.stats().batches!.largest).toBe(names.length - 1);
+      expect(kept.held).toBe(true);
+      expect((await kept.ifHeld().commit()).succeeded).toBe(true);
+      await (first as Lock).release();
+      const next = await direct.get(LockService).acquire(names[5]!, { waitTimeout: 5_000 });
+      await Promise.all([next.release(), kept.release()]);
+    } finally {
+      await app.close();
+      await lossy.close();
+    }
+    recordFault({
+      scenario: 'Batch of acquires, reply lost',
+      invariant:
+        'each entry of a batch whose reply was lost settles its own doubt: no ghost entry, no lease dropped',
+      figure: `${names.length} enqueues applied (16 in one Txn), reply lost: 0 keys left, the lock held on the same lease kept`,
     });
   });
 

@@ -47,6 +47,7 @@ const EXPECTED = [
   'Lost acquire reply',
   'Acquire given up, applied late',
   'Acquire given up after etcd applied it',
+  'Batch of acquires, reply lost',
   'Lost release reply',
   'Release sent twice, the first applied late',
   'Bad input catalogue',
