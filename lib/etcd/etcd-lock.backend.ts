@@ -18,7 +18,7 @@ import type { EtcdLock } from './acquire/etcd-lock.js';
 import { described } from './cluster/etcd-failure.diagnosis.js';
 import { createEtcdMembers } from './cluster/etcd-client.factory.js';
 import { EtcdMembers } from './cluster/etcd-members.js';
-import { leaseRevokeBugIn } from './cluster/etcd-version.check.js';
+import { leaseRevokeBugIn, nestedTxnAuthBugIn } from './cluster/etcd-version.check.js';
 import { HeldKeyWatch } from './watch/held-key.watch.js';
 import { PrefixDeletes } from './watch/prefix-deletes.watch.js';
 import { readOnEveryChange, readQueueHead, watchQueueHead } from './queue/queue-head.js';
@@ -50,6 +50,7 @@ export function createEtcdLockBackend(
     answerTimeout: connection.callTimeout,
     ownsClients: !given,
     maxTxnOps: connection.groupCommit ? connection.maxTxnOps : 1,
+    checksPermissions: Boolean(connection.auth ?? connection.credentials?.certChain ?? given),
   });
 }
 
@@ -62,6 +63,8 @@ export interface EtcdBackendSettings {
   ownsClients: boolean;
   /** The most ops of one transaction, for group commit; 1 sends every request alone. */
   maxTxnOps: number;
+  /** Whether etcd may check our requests' permissions: a user, a client certificate, or unknown. */
+  checksPermissions: boolean;
 }
 
 /** Locks in etcd: one lease per TTL, Go `concurrency.Mutex` key layout. */
@@ -74,13 +77,15 @@ export class EtcdLockBackend implements LockBackend {
   private readonly prefix: string;
   private readonly ownsClients: boolean;
   private readonly writes: GroupCommit;
+  private readonly checksPermissions: boolean;
 
   constructor(
     private readonly members: EtcdMembers,
     /** The pooled client users' fenced writes (`lock.ifHeld()`) go through. */
     private readonly client: Etcd3,
-    { prefix, answerTimeout, ownsClients, maxTxnOps }: EtcdBackendSettings,
+    { prefix, answerTimeout, ownsClients, maxTxnOps, checksPermissions }: EtcdBackendSettings,
   ) {
+    this.checksPermissions = checksPermissions;
     this.prefix = prefix;
     this.ownsClients = ownsClients;
     this.pool = new SessionPool(members, answerTimeout);
@@ -120,8 +125,9 @@ export class EtcdLockBackend implements LockBackend {
 
   async serverWarnings(): Promise<string[]> {
     const { version } = await this.members.run((client) => client.maintenance.status());
-    const bug = leaseRevokeBugIn(version);
-    return bug === undefined ? [] : [bug];
+    const nested = this.writes.batching && this.checksPermissions;
+    const bugs = [leaseRevokeBugIn(version), nested ? nestedTxnAuthBugIn(version) : undefined];
+    return bugs.filter((bug) => bug !== undefined);
   }
 
   head(name: string): Promise<QueueHead | undefined> {

@@ -35,7 +35,12 @@ export interface EtcdConnectionOptions {
    * its own create revision. A lone caller's request goes at once. Entries of one name (or of
    * names nested in each other) never share a transaction, so fencing tokens still strictly
    * increase per name. `false` sends every request alone.
-   * @default true
+   *
+   * Off by default when etcd may check permissions (`auth`, a client certificate, or `client`):
+   * etcd before 3.4.42, 3.5.28 and 3.6.9 does not check them inside nested transactions, so a
+   * batch could take a lock your roles deny. Turn it on there only with a fixed etcd; the
+   * module warns at start-up if the server is older.
+   * @default true, or false with auth, a client certificate or a client of yours
    */
   groupCommit?: boolean;
   /**

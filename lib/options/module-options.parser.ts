@@ -112,9 +112,19 @@ function parseConnection(options: EtcdLockModuleOptions): ResolvedConnection {
     credentials: options.credentials,
     client: options.client,
     callTimeout: assertMilliseconds(options.callTimeout ?? fallback, 'callTimeout'),
-    groupCommit: assertBoolean(options.groupCommit ?? DEFAULT_GROUP_COMMIT, 'groupCommit'),
+    groupCommit: assertBoolean(options.groupCommit ?? groupCommitDefault(options), 'groupCommit'),
     maxTxnOps: assertMaxTxnOps(options.maxTxnOps ?? DEFAULT_MAX_TXN_OPS),
   };
+}
+
+/**
+ * On unless etcd may check the requests' permissions (a user, a client certificate, or a client
+ * of the user's): etcd releases before 3.4.42, 3.5.28 and 3.6.9 skip the checks inside nested
+ * transactions, so a batch could pass where a request alone is refused.
+ */
+function groupCommitDefault(options: EtcdLockModuleOptions): boolean {
+  const identified = options.auth ?? options.credentials?.certChain ?? options.client;
+  return identified === undefined && DEFAULT_GROUP_COMMIT;
 }
 
 /** `isGlobal` and `httpErrors` shape the module; they were handled where it was defined. */
