@@ -68,7 +68,14 @@ const COUNTED: readonly ContenderKind[] = [
   'ours-semaphore',
   'ours-read',
 ];
-const INDEPENDENT: readonly ContenderKind[] = ['raw', 'protocol', 'guarded', 'ours', 'redlock'];
+const INDEPENDENT: readonly ContenderKind[] = [
+  'raw',
+  'protocol',
+  'guarded',
+  'ours-unbatched',
+  'ours',
+  'redlock',
+];
 
 async function runAll(
   hosts: string,

@@ -21,12 +21,14 @@ export function independentSection(points: readonly IndependentKeysPoint[]): str
     'Callers in one process; contenders alternate in short slices. Throughput is acquire+release',
     'cycles per second of all callers together. CPU is per cycle: this process (the client) and',
     'the etcd process. The two share the two cores, so their sum, not round trips, sets the rate.',
+    "A cycle is one caller's acquire+release. With group commit (the default), callers coming",
+    'together share one etcd transaction: the last column says how many, on average and at most.',
     '',
-    '| callers | contender | cycles/s | ÷ raw put+delete | client CPU | etcd CPU |',
-    '|---|---|---|---|---|---|',
+    '| callers | contender | cycles/s | ÷ raw put+delete | client CPU | etcd CPU | cycle p50 / p99 | callers per request |',
+    '|---|---|---|---|---|---|---|---|',
     ...points.map(
       (p) =>
-        `| ${p.callers} | ${p.name} | ${p.cyclesPerSecond.toFixed(0)} | ${(p.cyclesPerSecond / rawRate(p.callers)).toFixed(2)}× | ${us(p.clientCpuUs)} | ${p.etcdCpuUs === undefined ? '–' : us(p.etcdCpuUs)} |`,
+        `| ${p.callers} | ${p.name} | ${p.cyclesPerSecond.toFixed(0)} | ${(p.cyclesPerSecond / rawRate(p.callers)).toFixed(2)}× | ${us(p.clientCpuUs)} | ${p.etcdCpuUs === undefined ? '–' : us(p.etcdCpuUs)} | ${ms(p.cycle.median)} / ${ms(p.cycle.p99)} | ${p.batch ? `${p.batch.mean.toFixed(1)} / ${p.batch.largest}` : '–'} |`,
     ),
     '',
   ];

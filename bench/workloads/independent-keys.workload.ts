@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type Contender, noSection } from '../contenders/contender.js';
+import { type Summary, summarize } from '../stats.js';
 
 export interface IndependentKeysPoint {
   name: string;
@@ -11,6 +12,10 @@ export interface IndependentKeysPoint {
   clientCpuUs: number;
   /** CPU time of the etcd process per cycle, in µs, when its pid is known. */
   etcdCpuUs?: number;
+  /** One acquire+release cycle of one caller, in ms. */
+  cycle: Summary;
+  /** Callers' writes per etcd request, on average and at most, for a contender that batches. */
+  batch?: { mean: number; largest: number };
 }
 
 /**
@@ -26,38 +31,54 @@ export async function independentKeys(
   slices = 4,
   etcdPid?: number,
 ): Promise<IndependentKeysPoint[]> {
-  const totals = new Map(contenders.map((c) => [c.name, { cycles: 0, ms: 0, cpu: 0, etcd: 0 }]));
-  for (const c of contenders) await burst(c, callers, 200);
+  const totals = new Map(
+    contenders.map((c) => [c.name, { cycles: 0, ms: 0, cpu: 0, etcd: 0, took: [] as number[] }]),
+  );
+  for (const c of contenders) await burst(c, callers, 200, []);
+  const batchesBefore = contenders.map((c) => c.batches?.());
   for (let s = 0; s < slices; s++) {
     for (const c of contenders) {
       const total = totals.get(c.name)!;
       const [started, cpu, etcd] = [performance.now(), process.cpuUsage(), cpuMsOf(etcdPid)];
-      total.cycles += await burst(c, callers, durationMs / slices);
+      total.cycles += await burst(c, callers, durationMs / slices, total.took);
       total.ms += performance.now() - started;
       const used = process.cpuUsage(cpu);
       total.cpu += (used.user + used.system) / 1000;
       total.etcd += cpuMsOf(etcdPid) - etcd;
     }
   }
-  return contenders.map((c) => {
-    const { cycles, ms, cpu, etcd } = totals.get(c.name)!;
+  return contenders.map((c, i) => {
+    const { cycles, ms, cpu, etcd, took } = totals.get(c.name)!;
+    const [before, after] = [batchesBefore[i], c.batches?.()];
     return {
       name: c.name,
       callers,
       cyclesPerSecond: cycles / (ms / 1000),
       clientCpuUs: (cpu / cycles) * 1000,
       etcdCpuUs: etcdPid === undefined ? undefined : (etcd / cycles) * 1000,
+      cycle: summarize(took),
+      batch: before &&
+        after && {
+          mean: (after.entries - before.entries) / (after.requests - before.requests),
+          largest: after.largest,
+        },
     };
   });
 }
 
 /** Runs `callers` loops until `ms` have passed; returns how many cycles completed. */
-async function burst(contender: Contender, callers: number, ms: number): Promise<number> {
+async function burst(
+  contender: Contender,
+  callers: number,
+  ms: number,
+  took: number[],
+): Promise<number> {
   const until = performance.now() + ms;
   let done = 0;
   const loop = async (caller: number) => {
-    for (let i = 0; performance.now() < until; i++) {
+    for (let started = performance.now(); started < until; started = performance.now()) {
       await contender.run(`independent-${callers}-${caller}`, noSection);
+      took.push(performance.now() - started);
       done++;
     }
   };
