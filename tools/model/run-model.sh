@@ -72,6 +72,10 @@ check violated "assertion violated \(n<2\)" "semaphore: two holders do write tog
 # 3. No deadlock: several names in one transaction, listed in opposite orders. (Every safety
 #    run also checks end states: the read-write mix and the semaphore runs end without one.)
 check holds "" "several names in one transaction, [x, y] against [y, x]: no deadlock" multikey.pml ""
+# Group commit: several clients' enqueues applied in one step at one revision, never two of one
+# name; exclusion, FIFO and strictly increasing tokens per name still hold.
+check holds "" "group commit: batches of enqueues at one revision, one entry per name: exclusion, FIFO, fencing (3 clients, 2 names)" batch.pml ""
+check violated "assertion violated \(picked<2\)" "group commit: a batch of two entries does happen (so the check above is not vacuous)" batch.pml "-DSHOW_BATCH"
 # 4. Progress and order, with no faults: FIFO holds, and under weak fairness everyone gets through.
 check holds "" "mutex: holders in queue order (FIFO), 3 clients, no faults" mutex.pml "-DFENCE_TOKEN -DNO_FAULTS -DNCLIENTS=3"
 check holds "" "mutex: every waiter eventually holds (weak fairness), 3 clients, no faults" mutex.pml "-DFENCE_TOKEN -DNO_FAULTS -DNCLIENTS=3 -DPROGRESS" progress
@@ -90,6 +94,7 @@ check violated "assertion violated \(\(n<=2\)" "seeded semaphore bug (nothing co
 # its lease lives), which is why the old model passed.
 check violated "assertion violated \(\(keyRev\[c\]==my\)" "old wait (no confirming read after the head left): a lock handed out without its key" mutex.pml "-DFENCE_TOKEN -DKEY_DELETES -DSKIP_CONFIRM"
 check holds "" "old wait, without key deletes in the model: the fault is invisible" mutex.pml "-DFENCE_TOKEN -DSKIP_CONFIRM"
+check violated "assertion violated \(my>lastToken" "seeded group-commit bug (two entries of one name in a batch): successive holders of one token" batch.pml "-DSAME_NAME"
 check violated "invalid end state" "seeded multi-name bug (one name at a time, in listed order): deadlock" multikey.pml "-DSEQUENTIAL"
 
 if [ "$failures" -gt 0 ]; then
