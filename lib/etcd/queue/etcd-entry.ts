@@ -1,20 +1,13 @@
 import type { ComparatorBuilder, Etcd3, IKeyValue, IRangeResponse, IRequestOp } from 'etcd3';
-import { createdAt, deleteKey, getKey, putOn } from '../cluster/kv-requests.js';
+import { createdAt, deleteKey } from '../cluster/kv-requests.js';
 import { lockEntryValue } from '../../lock/process-owner.js';
 import type { EtcdMember, EtcdMembers } from '../cluster/etcd-members.js';
 import type { GroupCommit } from '../batch/group-commit.js';
 import type { LockSession } from '../session/lock-session.js';
 import { type Ahead, aheadFrom } from './queue-ahead.js';
+import { enqueueTxn, noteAhead, type QueueSlot } from './queue-slot.js';
 import type { QueueLayout } from './queue-layout.js';
 import { isLeaseGone, SessionExpiredError } from '../session/session-expired.error.js';
-
-/** One name of an acquisition: its layout, our key in its queue, and what is ahead of us. */
-export interface QueueSlot {
-  readonly layout: QueueLayout;
-  readonly slot: number;
-  readonly ownKey: string;
-  ahead: Ahead;
-}
 
 /** Where an entry's requests go: its writes through group commit, its reads to a member. */
 export interface EntryRequests {
@@ -63,17 +56,7 @@ export class EtcdEntry {
    * a queue it nests with. Returns true when nothing is ahead in any queue: the lock is held.
    */
   async enqueue(): Promise<boolean> {
-    const keys = this.slots.map((s) => Buffer.from(s.ownKey));
-    const value = Buffer.from(this.value);
-    const lease = this.session.leaseId;
-    const txn = {
-      compare: keys.map((key) => createdAt(key, '0')),
-      success: [
-        ...this.slots.flatMap((s) => s.layout.aheadReads()),
-        ...keys.map((key) => putOn(key, value, lease)),
-      ],
-      failure: keys.map(getKey),
-    };
+    const txn = enqueueTxn(this.slots, this.value, this.session.leaseId);
     const queues = this.slots.map((s) => s.layout.queue);
     const res = await this.requests.writes.send(txn, queues).catch((error: unknown) => {
       if (!isLeaseGone(error)) throw error;
@@ -83,14 +66,8 @@ export class EtcdEntry {
     });
     const ranges = res.responses.map((r) => r.response_range);
     if (!res.succeeded) return this.resumeEnqueued(ranges);
-    const revision = (this.revision = res.revision);
-    let at = 0;
-    for (const slot of this.slots) {
-      const reads = slot.layout.blockerCount;
-      const found = ranges.slice(at, at + 2 * reads);
-      slot.ahead = aheadFrom(slot.layout, found, reads, revision);
-      at += 2 * reads;
-    }
+    this.revision = res.revision;
+    noteAhead(this.slots, ranges, res.revision);
     return this.slots.every((s) => s.ahead === 'clear');
   }
 

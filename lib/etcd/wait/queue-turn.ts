@@ -1,5 +1,6 @@
 import type { LineWait } from '../../lock/line-wait.js';
-import type { EtcdEntry, QueueSlot } from '../queue/etcd-entry.js';
+import type { EtcdEntry } from '../queue/etcd-entry.js';
+import type { QueueSlot } from '../queue/queue-slot.js';
 import type { EtcdMembers } from '../cluster/etcd-members.js';
 import { SessionExpiredError } from '../session/session-expired.error.js';
 import type { PrefixDeletes } from '../watch/prefix-deletes.watch.js';
