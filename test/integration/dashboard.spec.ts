@@ -59,7 +59,9 @@ describe('the dashboard in a real browser', () => {
   // Installing Chromium with apt, when it is missing, takes a minute or two.
   beforeAll(async () => {
     const executablePath = findChromium();
-    served = await serve(prefix, { forceRelease: true, heldLongerThan: 500 });
+    // Well above the dashboard's 500 ms between reads, so a lock taken just after another
+    // change (its row shown on the next read) is not yet flagged when its row appears.
+    served = await serve(prefix, { forceRelease: true, heldLongerThan: 1_500 });
     locks = served.app.get(LockService);
     browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 480 } });

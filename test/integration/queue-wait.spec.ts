@@ -4,8 +4,8 @@ import { LockService } from '../../lib/index.js';
 import { bootContext, inspector, keysUnder, uniquePrefix } from '../support/lock-app.js';
 
 /**
- * Counts the reads and transactions the module sends through `client`; a transaction of deletes
- * only (releases, one or several together) is counted apart.
+ * Counts the reads and transactions the module sends through `client`; releases (a delete, or a
+ * transaction of deletes only, when several go together) are counted apart.
  */
 function countRequests(client: Etcd3): { txn: number; range: number; deletes: number } {
   const counts = { txn: 0, range: 0, deletes: 0 };
@@ -19,6 +19,11 @@ function countRequests(client: Etcd3): { txn: number; range: number; deletes: nu
     return txn(...args);
   };
   kv.range = (...args: Parameters<typeof range>) => (counts.range++, range(...args));
+  const deleteRange = kv.deleteRange.bind(kv);
+  kv.deleteRange = (...args: Parameters<typeof deleteRange>) => (
+    counts.deletes++,
+    deleteRange(...args)
+  );
   return counts;
 }
 

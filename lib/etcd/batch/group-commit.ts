@@ -115,7 +115,7 @@ export class GroupCommit {
   private async sendAlone(item: BatchItem): Promise<void> {
     this.count(1);
     try {
-      item.settleAlone(await this.members.run((client) => client.kv.txn(item.txn)));
+      item.settleAlone(await this.members.run((client) => item.sendWith(client)));
     } catch (error) {
       item.reject(error);
     }

@@ -2,6 +2,7 @@ import {
   type Etcd3,
   EtcdLeaseInvalidError,
   GRPCDeadlineExceededError,
+  type IDeleteRangeRequest,
   type IRequestOp,
   type ITxnRequest,
   type ITxnResponse,
@@ -14,6 +15,8 @@ import { EtcdMembers } from '../../../../lib/etcd/cluster/etcd-members.js';
 /** One request the stand-in etcd received; the test answers it, or fails it. */
 interface Sent {
   request: ITxnRequest;
+  /** Sent as a plain DeleteRange rather than a transaction. */
+  plain?: boolean;
   answer: (res: ITxnResponse) => void;
   fail: (error: unknown) => void;
 }
@@ -25,6 +28,16 @@ function standInEtcd(maxTxnOps = 128) {
     kv: {
       txn: (request: ITxnRequest) =>
         new Promise<ITxnResponse>((answer, fail) => sent.push({ request, answer, fail })),
+      // A lone delete: recorded as the one-op transaction it stands for.
+      deleteRange: (request: IDeleteRangeRequest) =>
+        new Promise<ITxnResponse>((answer, fail) =>
+          sent.push({
+            request: { success: [{ request_delete_range: request }] },
+            answer,
+            fail,
+            plain: true,
+          }),
+        ).then((res) => res.responses[0]!.response_delete_range),
     },
     close: () => undefined,
   } as unknown as Etcd3;
@@ -211,6 +224,20 @@ describe('group commit of etcd transactions', () => {
     expect(sent[8]!.request).toEqual(enqueueOf('q/f/1'));
     sent[8]!.answer(reply([]));
     await Promise.all(later);
+  });
+
+  it('sends a lone release as a plain DeleteRange, and answers it as the transaction it stands for', async () => {
+    const { commit, sent } = standInEtcd();
+    const answer = commit.send({ success: [del('q/a/1')] }, ['q/a/']);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.plain).toBe(true);
+    const deleted = { header: header(8), deleted: '1' };
+    sent[0]!.answer(reply([{ response_delete_range: deleted }], 8));
+    await expect(answer).resolves.toEqual({
+      succeeded: true,
+      responses: [{ response_delete_range: deleted }],
+      revision: 8n,
+    });
   });
 
   it('with batching off, sends every caller alone and at once', () => {
