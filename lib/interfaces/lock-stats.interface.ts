@@ -25,7 +25,10 @@ export interface LockStats {
 
 /** How many etcd requests carried how many enqueues and releases, and the most in one. */
 export interface BatchCounts {
+  /** etcd requests sent. */
   requests: number;
+  /** Enqueues and releases they carried. */
   entries: number;
+  /** The most that one request carried. */
   largest: number;
 }
