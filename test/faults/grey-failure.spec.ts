@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Lock, type LockEvent, LockService } from '../../lib/index.js';
 import type { EtcdMember } from '../../tools/etcd/etcd-member.js';
 import { findEtcd } from '../../tools/etcd/find-etcd.js';
-import { type EtcdCluster, moveLeader, startEtcdCluster } from '../../tools/etcd/etcd-cluster.js';
+import {
+  type EtcdCluster,
+  moveLeader,
+  settledLeader,
+  startEtcdCluster,
+} from '../../tools/etcd/etcd-cluster.js';
 import {
   canPartition,
   type PartitionableCluster,
@@ -291,15 +296,12 @@ describe.skipIf(!canPartition())(
 
     /** The cut-off member first, as the worst case: every replica starts out talking to it. */
     async function cutMemberFirst() {
-      // After a heal without --pre-vote the members may still be electing: wait for a leader.
-      const led = () =>
-        cluster.leader().then(
-          () => true,
-          () => false,
-        );
-      await expect.poll(led, { timeout: 15_000 }).toBe(true);
+      // After a heal without --pre-vote the member comes back at a higher term and deposes the
+      // leader: wait until all three agree on a leader and a term, before and after the move.
+      const settled = () => settledLeader(cluster.members).catch(() => undefined);
+      await expect.poll(settled, { timeout: 15_000 }).toBeDefined();
       await moveLeader(cluster.members, cluster.members[0]!);
-      expect(await cluster.leader()).not.toBe(cluster.isolated);
+      await expect.poll(settled, { timeout: 15_000 }).toBe(cluster.members[0]);
       const member = cluster.isolated;
       return [member.endpoint, ...cluster.hosts.filter((h) => h !== member.endpoint)];
     }

@@ -79,6 +79,33 @@ export async function findLeader(members: readonly EtcdMember[]): Promise<EtcdMe
   throw new Error('no member reports itself as leader');
 }
 
+/**
+ * The leader once the cluster has settled: every running member answers, names the same leader
+ * and is at the same term. A member back from a partition (without `--pre-vote`) comes back at a
+ * higher term and deposes the leader a moment later; the first member that says "leader" may not
+ * be one for long.
+ */
+export async function settledLeader(members: readonly EtcdMember[]): Promise<EtcdMember> {
+  const running = members.filter((m) => m.running);
+  const statuses = await Promise.all(
+    running.map(async (member) => {
+      const client = new Etcd3({ hosts: member.endpoint });
+      try {
+        return await client.maintenance.status();
+      } finally {
+        client.close();
+      }
+    }),
+  );
+  const [first] = statuses;
+  const agreed = statuses.every(
+    (s) => s.leader === first?.leader && s.raftTerm === first.raftTerm && s.leader !== '0',
+  );
+  const leader = running[statuses.findIndex((s) => s.leader === s.header.member_id)];
+  if (!agreed || !leader) throw new Error('the members do not agree on a leader and a term yet');
+  return leader;
+}
+
 /** Hands leadership to `target` unless it leads already; resolves once it does. */
 export async function moveLeader(
   members: readonly EtcdMember[],
