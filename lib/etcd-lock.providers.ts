@@ -9,6 +9,8 @@ import { LockTracker } from './events/lock-tracker.js';
 import { LockInspector } from './inspect/lock-inspector.js';
 import type { ResolvedLockSettings } from './interfaces/etcd-lock-module-options.interface.js';
 import type { LockBackend } from './lock/lock-backend.interface.js';
+import { JobsService } from './jobs/jobs.service.js';
+import { OncePerTickRunner } from './jobs/once-per-tick.runner.js';
 import { LockService } from './lock.service.js';
 import { LockStartupCheck } from './etcd-lock.startup-check.js';
 import { LockContext } from './runner/lock-context.js';
@@ -53,7 +55,16 @@ export const LOCK_CORE_PROVIDERS: Provider[] = [
   LeaderService,
   OnlyLeaderCampaigns,
   OnlyLeaderExplorer,
+  JobsService,
+  OncePerTickRunner,
 ];
 
-/** What the modules export to the app: the services, and what `@WithLock` and `@OnlyLeader` inject. */
-export const LOCK_CORE_EXPORTS = [LockService, LeaderService, LockRunner, OnlyLeaderCampaigns];
+/** What the modules export to the app: the services, and what the decorators inject. */
+export const LOCK_CORE_EXPORTS = [
+  LockService,
+  LeaderService,
+  JobsService,
+  LockRunner,
+  OnlyLeaderCampaigns,
+  OncePerTickRunner,
+];

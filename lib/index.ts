@@ -8,6 +8,17 @@ export { LeaderService } from './election/leader.service.js';
 export { OnlyLeader } from './decorators/only-leader.decorator.js';
 /** A leadership this process holds, who leads an election, and the campaign options. */
 export type { CampaignOptions, LeaderInfo, Leadership } from './election/leadership.interface.js';
+/** Method decorator: a scheduled method runs once per tick across the fleet, with a history. */
+export { OncePerTick, type OncePerTickDecorator } from './decorators/once-per-tick.decorator.js';
+/** The history of `@OncePerTick` jobs as recorded in etcd: runs and status per job. */
+export { JobsService } from './jobs/jobs.service.js';
+/** One recorded run of a job, its outcome, a job's status, and `@OncePerTick` options. */
+export type {
+  JobRun,
+  JobRunOutcome,
+  JobStatus,
+  OncePerTickOptions,
+} from './interfaces/job-run.interface.js';
 /** Method decorator: holds the lock while a controller or provider method runs. */
 export { WithLock } from './decorators/with-lock.decorator.js';
 /** A method `@WithLock` can wrap: it returns a Promise or an Observable. */

@@ -7,12 +7,12 @@ export interface LockModuleMissingErrorOptions {
   /** The decorated method. */
   method: string;
   /** The decorator that found no service. */
-  decorator: '@WithLock' | '@OnlyLeader';
+  decorator: '@WithLock' | '@OnlyLeader' | '@OncePerTick';
 }
 
 /**
- * A `@WithLock` or `@OnlyLeader` method ran on an instance Nest did not create, so it has no
- * `LockService` or `LeaderService`.
+ * A `@WithLock`, `@OnlyLeader` or `@OncePerTick` method ran on an instance Nest did not
+ * create, so it has none of the module's services.
  */
 export class LockModuleMissingError extends EtcdLockError {
   /** The class whose method ran. */
@@ -20,10 +20,10 @@ export class LockModuleMissingError extends EtcdLockError {
   /** The decorated method. */
   readonly method: string;
   /** The decorator that found no service. */
-  readonly decorator: '@WithLock' | '@OnlyLeader';
+  readonly decorator: '@WithLock' | '@OnlyLeader' | '@OncePerTick';
 
   constructor({ className, method, decorator }: LockModuleMissingErrorOptions) {
-    const service = decorator === '@WithLock' ? 'LockService' : 'LeaderService';
+    const service = SERVICES[decorator];
     super(
       `${decorator} on ${className}.${method} has no ${service}: import EtcdLockModule.forRoot() ` +
         `and let Nest create ${className} (instances made with "new" are not wired).`,
@@ -33,3 +33,9 @@ export class LockModuleMissingError extends EtcdLockError {
     this.decorator = decorator;
   }
 }
+
+const SERVICES = {
+  '@WithLock': 'LockService',
+  '@OnlyLeader': 'LeaderService',
+  '@OncePerTick': 'JobsService',
+} as const;

@@ -24,6 +24,8 @@ import { PrefixDeletes } from './watch/prefix-deletes.watch.js';
 import { readOnEveryChange, readQueueHead, watchQueueHead } from './queue/queue-head.js';
 import { forceRemove, listEntries, scopeRange } from './queue/queue-listing.js';
 import { SessionPool } from './session/session-pool.js';
+import type { StoredRecord } from '../lock/record-store.interface.js';
+import { EtcdRecords } from './records/etcd-records.js';
 import { GroupCommit } from './batch/group-commit.js';
 
 export { createEtcdClient } from './cluster/etcd-client.factory.js';
@@ -77,6 +79,7 @@ export class EtcdLockBackend implements LockBackend {
   private readonly prefix: string;
   private readonly ownsClients: boolean;
   private readonly writes: GroupCommit;
+  private readonly records: EtcdRecords;
   private readonly checksPermissions: boolean;
 
   constructor(
@@ -92,6 +95,7 @@ export class EtcdLockBackend implements LockBackend {
     this.deletes = new PrefixDeletes(members, prefix);
     this.heldKeys = new HeldKeyWatch(members, this.deletes);
     this.writes = new GroupCommit(members, maxTxnOps);
+    this.records = new EtcdRecords(members, prefix);
     this.acquirer = new LockAcquirer(
       { members, writes: this.writes },
       this.pool,
@@ -107,6 +111,14 @@ export class EtcdLockBackend implements LockBackend {
 
   acquire(request: AcquireRequest): Promise<HeldLock | null> {
     return this.acquirer.acquire(request);
+  }
+
+  readRecord(name: string): Promise<StoredRecord> {
+    return this.records.readRecord(name);
+  }
+
+  writeRecord(name: string, value: string, version: bigint): Promise<boolean> {
+    return this.records.writeRecord(name, value, version);
   }
 
   /**

@@ -18,6 +18,7 @@ const LEGACY_TYPES: LegacyLockEventTypes = {
   'lock.waiting-too-long': 'lock.waiting-too-long',
   'leader.elected': 'leader.elected',
   'leader.lost': 'leader.lost',
+  'job.missed': 'job.missed',
 };
 
 /** An event of `kind`, carrying its deprecated `type` alias until that is removed. */

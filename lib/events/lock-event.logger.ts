@@ -11,6 +11,7 @@ const WARNINGS: readonly LockEventKind[] = [
   'lock.force-released',
   'lock.held-too-long',
   'lock.waiting-too-long',
+  'job.missed',
 ];
 
 /** Sends lock events to Nest's `Logger`; warnings as warnings, the rest debug noise. */
@@ -52,6 +53,8 @@ function describe(event: LockEvent): string {
       return `waiting longer than ${ms(event.waitedMs)} for "${event.key}"`;
     case 'leader.elected':
       return `elected leader of "${event.key}" (term ${event.term})`;
+    case 'job.missed':
+      return `job "${event.key}" missed ${event.ticks.length} tick(s), the last at ${new Date(event.ticks.at(-1)!).toISOString()}: no replica ran it`;
     case 'leader.lost':
       return `lost the leadership of "${event.key}" (term ${event.term}): ${event.error.message}`;
   }

@@ -87,6 +87,12 @@ export interface LockModuleSettings extends LockTimingOptions {
    * @default { heldLongerThan: Infinity, waitingLongerThan: Infinity }
    */
   alerts?: LockAlertOptions;
+  /**
+   * The wall clock `@OncePerTick` reads to tell which tick a call belongs to, in milliseconds
+   * since the epoch. Replace it in tests to play replicas whose clocks disagree.
+   * @default Date.now
+   */
+  clock?: () => number;
 }
 
 /** When to warn about a lock held or waited for too long (an event and a log line); off unless set. */
@@ -141,6 +147,7 @@ export interface ResolvedLockSettings {
   log: LockLogLevel;
   telemetry: boolean;
   alerts: Required<LockAlertOptions>;
+  clock: () => number;
   defaults: ResolvedTimingOptions;
 }
 

@@ -30,9 +30,14 @@ export interface LockEventFields {
   'leader.elected': { key: string; term: bigint };
   /** This process no longer leads `key`, without having resigned. */
   'leader.lost': { key: string; term: bigint; error: LockLostError };
+  /**
+   * Ticks of the `@OncePerTick` job `key` that no replica claimed (epoch ms, oldest first),
+   * found by the replica that claimed the next one.
+   */
+  'job.missed': { key: string; ticks: number[] };
 }
 
-/** What an event is, as `<lock|leader>.<what happened>`: `'lock.acquired'`, `'leader.lost'`. */
+/** What an event is, as `<lock|leader|job>.<what happened>`: `'lock.acquired'`, `'leader.lost'`. */
 export type LockEventKind = keyof LockEventFields;
 
 /** The names events had in `type` before `kind`, seven of them without a `lock.` prefix. */
@@ -49,6 +54,7 @@ export interface LegacyLockEventTypes {
   'lock.waiting-too-long': 'lock.waiting-too-long';
   'leader.elected': 'leader.elected';
   'leader.lost': 'leader.lost';
+  'job.missed': 'job.missed';
 }
 
 /** What happened to one acquisition, one held lock or one election; switch on `kind`. */

@@ -5,6 +5,7 @@ import type { ResolvedTimingOptions } from '../interfaces/lock-options.interface
 import type { BatchCounts, SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
 import type { LockShape } from './lock-shape.js';
 import type { QueuedEntry } from './queue-rules.js';
+import type { RecordStore } from './record-store.interface.js';
 
 /** `'try'` never queues: a held lock answers `null` at once. */
 export type AcquireMode = 'wait' | 'try';
@@ -85,8 +86,10 @@ export interface AcquireRequest {
  *    gets in while that work runs.
  * 8. **Shapes agree.** An entry whose permits differ from an entry in the same queue is
  *    refused with `PermitsMismatchError` and leaves nothing.
+ * 9. **Records compare and set.** A record write lands only at the version last read; every
+ *    write moves the version on; records outlive every session and are never listed.
  */
-export interface LockBackend {
+export interface LockBackend extends RecordStore {
   acquire(request: AcquireRequest): Promise<HeldLock | null>;
   /** Resolves if the store answers a request; rejects with its error otherwise. */
   ping(): Promise<void>;

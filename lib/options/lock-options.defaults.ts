@@ -25,6 +25,11 @@ export const DEFAULT_LOG_LEVEL = 'lost';
 export const DEFAULT_TELEMETRY = true;
 export const DEFAULT_ON_LOCKED = 'wait';
 export const DEFAULT_HOLD_AT_LEAST = 0;
+/** `@OncePerTick`: runs kept per job, and the most a job may keep (its record stays small). */
+export const DEFAULT_JOB_HISTORY = 20;
+export const MAX_JOB_HISTORY = 100;
+/** `@OncePerTick`: a tick nobody claimed this long after its time is reported missed. */
+export const DEFAULT_MISSED_AFTER = 60_000;
 /** A plain lock: one holder, exclusive. What `mode` and `permits` default to. */
 export const EXCLUSIVE: LockShape = { mode: 'write', permits: 1 };
 /** The most names one acquisition may take: all go in one etcd transaction. */

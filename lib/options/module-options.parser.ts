@@ -19,6 +19,7 @@ import {
 } from './lock-options.defaults.js';
 import {
   assertBoolean,
+  assertFunction,
   assertKnownKeys,
   assertMaxTxnOps,
   assertMilliseconds,
@@ -35,7 +36,7 @@ export const CONNECTION_KEYS = [
   'groupCommit',
   'maxTxnOps',
 ] as const;
-const SETTINGS_KEYS = [...TIMING_KEYS, 'prefix', 'shutdownTimeout', 'log', 'telemetry', 'alerts'];
+const SETTINGS_KEYS = [...TIMING_KEYS, 'prefix', 'shutdownTimeout', 'log', 'telemetry', 'alerts', 'clock'];
 const LOG_LEVELS = ['none', 'lost', 'all'] as const;
 
 /** `forRoot` options, split into what reaches etcd and how locks behave. */
@@ -88,6 +89,7 @@ function parseSettings(options: EtcdLockModuleOptions): ResolvedLockSettings {
     log: assertOneOf(log, LOG_LEVELS, 'log'),
     telemetry: assertBoolean(options.telemetry ?? DEFAULT_TELEMETRY, 'telemetry'),
     alerts: parseAlerts(options.alerts),
+    clock: assertFunction(options.clock ?? Date.now, 'clock'),
     defaults: withDefaults(parseTimingOverrides({ ...options }), LOCK_DEFAULTS),
   };
 }

@@ -105,6 +105,17 @@ export function assertBoolean(value: unknown, argument: string): boolean {
   });
 }
 
+export function assertFunction<F extends (...args: never[]) => unknown>(
+  value: unknown,
+  argument: string,
+): F {
+  if (typeof value === 'function') return value as F;
+  throw new InvalidLockArgumentError({
+    argument,
+    problem: `expected a function, got ${typeName(value)}`,
+  });
+}
+
 export function assertSignal(value: unknown): AbortSignal | undefined {
   if (value === undefined || value instanceof AbortSignal) return value;
   throw new InvalidLockArgumentError({

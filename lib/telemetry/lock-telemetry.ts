@@ -43,6 +43,10 @@ export function recordLockTelemetry(
     description: 'Elections this process began to lead (elected) or stopped leading (lost)',
   });
 
+  const missed = meter.createCounter('etcd_lock.job.missed', {
+    unit: '{tick}',
+    description: 'Ticks of @OncePerTick jobs that no replica ran',
+  });
   const alerts = meter.createCounter('etcd_lock.alerts', {
     unit: '{alert}',
     description: 'Locks held or waited for longer than the alerts option allows',
@@ -91,6 +95,8 @@ export function recordLockTelemetry(
         return leadership.add(1, { 'leader.outcome': 'elected' });
       case 'leader.lost':
         return leadership.add(1, { 'leader.outcome': 'lost' });
+      case 'job.missed':
+        return missed.add(event.ticks.length, { 'job.name': event.key });
     }
   });
 }

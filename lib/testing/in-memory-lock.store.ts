@@ -7,6 +7,7 @@ import type * as Contract from '../lock/lock-backend.interface.js';
 import { lockEntryValue } from '../lock/process-owner.js';
 import { DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { InMemoryLock } from './in-memory-lock.js';
+import { InMemoryRecords } from './in-memory-records.js';
 import { watchHeadOf, watchStoredEntries } from './in-memory-lock.watches.js';
 import { joinLockNames } from '../lock/lock-shape.js';
 import {
@@ -29,6 +30,12 @@ export class InMemoryLockStore implements Contract.LockBackend {
   /** Ticks on every change of any entry, for `watchHead`. */
   private readonly changes = new Subject<void>();
 
+  /** Shared by every replica, as etcd's keys are. */
+  private readonly records = new InMemoryRecords();
+  readonly readRecord = (name: string) => this.records.readRecord(name);
+  readonly writeRecord = (name: string, value: string, version: bigint) =>
+    this.records.writeRecord(name, value, version);
+
   constructor(private readonly prefix = DEFAULT_PREFIX) {}
 
   acquire(request: Contract.AcquireRequest): Promise<Contract.HeldLock | null> {
@@ -48,6 +55,8 @@ export class InMemoryLockStore implements Contract.LockBackend {
       watchEntries: (scope, minGapMs) => this.watchEntries(scope, minGapMs),
       forceRemove: (entries, reason) => this.forceRemove(entries, reason),
       sessions: () => this.sessions(),
+      readRecord: this.readRecord,
+      writeRecord: this.writeRecord,
       close: async (reason, running) => void this.closeAs(owner, reason, running),
     };
   }

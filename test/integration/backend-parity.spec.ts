@@ -5,6 +5,7 @@ import { filter, take, toArray } from 'rxjs/operators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Lock,
+  JobsService,
   type LockEventKind,
   LockLostError,
   LockService,
@@ -20,6 +21,7 @@ import {
 } from '../support/lock-app.js';
 import { CriticalSectionRecorder } from '../src/critical-section.recorder.js';
 import { LedgerService } from '../src/ledger.service.js';
+import { NightlyReportJob } from '../src/nightly-report.job.js';
 
 const nextEvent = (locks: LockService, kind: LockEventKind, key: string) =>
   firstValueFrom(locks.events$.pipe(filter((e) => e.kind === kind && e.key === key)));
@@ -42,6 +44,18 @@ describe.each(BACKENDS)('the %s backend', (kind) => {
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
     etcd.close();
+  });
+
+  it('runs a @OncePerTick tick on the first replica only, and both read the same history', async () => {
+    const [first, second] = apps.map((app) => app.get(NightlyReportJob));
+    expect(await first!.run()).toBe('report sent');
+    expect(await second!.run()).toBeUndefined();
+    expect([first!.ran, second!.ran]).toEqual([1, 0]);
+    const [fromA, fromB] = await Promise.all(
+      apps.slice(0, 2).map((app) => app.get(JobsService).runs('nightly-report')),
+    );
+    expect(fromA).toEqual(fromB);
+    expect(fromA!.map((r) => r.outcome)).toEqual(['ok']);
   });
 
   it('serves waiters from two replicas in the order they queued (FIFO)', async () => {

@@ -6,6 +6,7 @@ import { CounterStore } from './counter.store.js';
 import { CriticalSectionRecorder } from './critical-section.recorder.js';
 import { FeedController } from './feed.controller.js';
 import { LedgerService } from './ledger.service.js';
+import { NightlyReportJob } from './nightly-report.job.js';
 import { StockController } from './stock.controller.js';
 
 /** The small app the tests and worker processes run. */
@@ -21,7 +22,13 @@ export class TestAppModule {
       module: TestAppModule,
       imports: [lockModule],
       controllers: [StockController, CartController, FeedController, AccountsController],
-      providers: [CounterStore, CriticalSectionRecorder, LedgerService, CartService],
+      providers: [
+        CounterStore,
+        CriticalSectionRecorder,
+        LedgerService,
+        CartService,
+        NightlyReportJob,
+      ],
     };
   }
 }
