@@ -36,7 +36,15 @@ export const CONNECTION_KEYS = [
   'groupCommit',
   'maxTxnOps',
 ] as const;
-const SETTINGS_KEYS = [...TIMING_KEYS, 'prefix', 'shutdownTimeout', 'log', 'telemetry', 'alerts', 'clock'];
+const SETTINGS_KEYS = [
+  ...TIMING_KEYS,
+  'prefix',
+  'shutdownTimeout',
+  'log',
+  'telemetry',
+  'alerts',
+  'clock',
+];
 const LOG_LEVELS = ['none', 'lost', 'all'] as const;
 
 /** `forRoot` options, split into what reaches etcd and how locks behave. */
