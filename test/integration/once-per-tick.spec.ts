@@ -6,7 +6,8 @@ import { Cron, ScheduleModule } from '@nestjs/schedule';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdLockModule, type JobRun, JobsService, OncePerTick } from '../../lib/index.js';
 import { maxOverlap } from '../support/checkers.js';
-import { etcdHosts, uniquePrefix } from '../support/lock-app.js';
+import { JsonLineWorker } from '../support/json-line-worker.js';
+import { bootContext, etcdHosts, uniquePrefix } from '../support/lock-app.js';
 
 const REPLICA_INDEX = 'replica index';
 const SECONDS = 10;
@@ -105,5 +106,41 @@ describe('@OncePerTick with @Cron every second on three replicas, clocks -300/0/
     expect(afterRuns.length).toBeGreaterThan(0);
     expect(afterRuns.map((r) => r.outcome)).toEqual(afterRuns.map(() => 'skipped-overlap'));
     expect(slow.every((r) => r.outcome !== 'ok' || r.durationMs! >= 1_500)).toBe(true);
+  });
+});
+
+describe('@OncePerTick when the replica running a job is killed (SIGKILL) mid-run', () => {
+  it('records that run as lost, and the next tick runs on another replica once the lease is gone', async () => {
+    const env = { ETCD_HOSTS: etcdHosts(), LOCK_PREFIX: uniquePrefix('tick-kill'), LOCK_TTL: '2' };
+    const workers = await Promise.all([0, 1].map(() => JsonLineWorker.start(env, 'tick-worker')));
+    const starts: number[][] = [[], []];
+    workers.forEach(async (worker, i) => {
+      for (;;) {
+        const line = await worker.next<{ started: number }>().catch(() => undefined);
+        if (!line) return;
+        starts[i]!.push(line.started);
+      }
+    });
+    try {
+      await expect.poll(() => starts.flat().length, { timeout: 10_000 }).toBeGreaterThan(0);
+      const victim = starts[0]!.length ? 0 : 1;
+      const survivor = 1 - victim;
+      const victimPid = workers[victim]!.child.pid;
+      const killedAt = Date.now();
+      workers[victim]!.kill('SIGKILL');
+      await expect.poll(() => starts[survivor]!.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      // The job's lock stays with the dead replica's lease (ttl 2 s) until it expires.
+      const servedAfterMs = starts[survivor]![0]! - killedAt;
+      expect(servedAfterMs).toBeLessThan(2_000 + 2_000 + 1_000);
+      const reader = await bootContext({ hosts: etcdHosts(), prefix: env.LOCK_PREFIX });
+      const runs = await reader.get(JobsService).runs('long-job');
+      await reader.close();
+      const killed = runs.filter((r) => r.replica?.endsWith(`/${victimPid}`));
+      expect(killed.map((r) => r.outcome)).toEqual(['lost']);
+      expect(runs[0]!.replica).toMatch(new RegExp(`/${workers[survivor]!.child.pid}$`));
+      expect(runs.some((r) => r.outcome === 'missed')).toBe(false);
+    } finally {
+      workers.forEach((w) => w.dispose());
+    }
   });
 });
