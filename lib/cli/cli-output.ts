@@ -1,8 +1,9 @@
+import type { JobStatus } from '../interfaces/job-run.interface.js';
 import type { LockEntry, LockInfo } from '../interfaces/lock-entry.interface.js';
 import { printable } from '../options/printable-text.js';
 
 /** Stable JSON: tokens as strings (a bigint does not fit JSON), dates as ISO strings. */
-export function toJson(value: LockInfo | LockInfo[]): string {
+export function toJson(value: LockInfo | LockInfo[] | JobStatus): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     typeof v === 'bigint' ? v.toString() : v === undefined ? null : v,
   );
@@ -52,6 +53,22 @@ export function entryTable(info: LockInfo, now = Date.now()): string {
   ];
   const rows = [...info.holders.map(row('holder')), ...info.waiters.map(row('waiter'))];
   return table(['ROLE', 'OWNER', 'TOKEN', 'AGE', 'TTL LEFT', 'MODE', 'KEY'], rows);
+}
+
+/** A job's schedule and overdue ticks, then one row per recorded run, newest first. */
+export function runTable(job: JobStatus): string {
+  const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
+  const zone = job.timeZone ? ` (${job.timeZone})` : '';
+  const overdue = job.overdue ? `; ${job.overdue} tick(s) overdue: no replica ran them` : '';
+  const head = `job "${job.name}": ${job.cron}${zone}; next tick ${iso(job.nextTick)}${overdue}`;
+  const rows = job.runs.map((r) => [
+    iso(r.tick),
+    r.outcome,
+    r.replica ?? '-',
+    r.durationMs === undefined ? '-' : `${(r.durationMs / 1000).toFixed(1)} s`,
+    r.error ?? '',
+  ]);
+  return `${printable(head)}\n${table(['TICK', 'OUTCOME', 'REPLICA', 'DURATION', 'ERROR'], rows)}`;
 }
 
 /** Cells are escaped before they are measured: they can hold what other clients wrote. */

@@ -5,10 +5,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError, Option } from 'commander';
 import { EtcdLockModule } from '../etcd-lock.module.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { LockService } from '../lock.service.js';
 import { DEFAULT_HOST, DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { type ConnectionFlags, connectionOptions, UsageError } from './cli-connection.js';
-import { entryTable, lockTable, toJson } from './cli-output.js';
+import { entryTable, lockTable, runTable, toJson } from './cli-output.js';
 import { printable } from '../options/printable-text.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -17,14 +18,17 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 const FAILED = 1;
 const USAGE = 2;
 
-async function withLocks<T>(flags: ConnectionFlags, use: (locks: LockService) => Promise<T>) {
+async function withLocks<T>(
+  flags: ConnectionFlags,
+  use: (locks: LockService, jobs: JobsService) => Promise<T>,
+) {
   const options = connectionOptions(flags);
   const app: INestApplicationContext = await NestFactory.createApplicationContext(
     EtcdLockModule.forRoot(options),
     { logger: false, abortOnError: false },
   );
   try {
-    return await use(app.get(LockService));
+    return await use(app.get(LockService), app.get(JobsService));
   } finally {
     await app.close();
   }
@@ -102,6 +106,20 @@ program
       if (!released.length) throw new NothingThere(`lock "${name}" has no holder to release`);
       for (const e of released)
         print(printable(`released "${name}": token ${e.token}, ${e.owner ?? 'other client'}`));
+    });
+  });
+
+program
+  .command('runs <job>')
+  .description('the recorded runs of a @OncePerTick job, newest first, and its overdue ticks')
+  .option('--json', 'one JSON object')
+  .action(async (name: string, options: { json?: boolean }) => {
+    await withLocks(flags(), async (_locks, jobs) => {
+      const job = await jobs.status(name);
+      if (!job) throw new NothingThere(`no job named "${name}" has run under "${flags().prefix}"`);
+      print(options.json ? toJson(job) : runTable(job));
+      // An overdue tick is a failure an operator's script should see, not only read.
+      if (job.overdue > 0) process.exitCode = FAILED;
     });
   });
 

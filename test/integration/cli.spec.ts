@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Lock, LockLostError } from '../../lib/index.js';
+import { JobsService, type Lock, LockLostError } from '../../lib/index.js';
+import { NightlyReportJob } from '../src/nightly-report.job.js';
 import { type EtcdInstance, startEtcd } from '../../tools/etcd/etcd-process.js';
 import { enableAuth, etcdctlAt } from '../support/etcd-auth.js';
 import { etcdHosts, uniquePrefix, useLockApp } from '../support/lock-app.js';
@@ -68,6 +69,26 @@ describe('the nestjs-etcd-lock CLI', () => {
     expect(info!.holders[0]!.token).toBe(String(lock.fencingToken));
     await lock.release();
     held.push(await waiter);
+  });
+
+  it('runs <job> shows the same history as JobsService.runs(), as a table or as JSON', async () => {
+    expect(await fx.app.get(NightlyReportJob).run()).toBe('report sent');
+    const runs = await fx.app.get(JobsService).runs('nightly-report');
+    const table = await cli(['runs', 'nightly-report', ...connect()]);
+    expect(table.code).toBe(0);
+    const [title, header, row] = table.stdout.trim().split('\n');
+    expect(title).toMatch(/^job "nightly-report": 0 2 \* \* \* \(Europe\/Paris\); next tick /);
+    expect(header).toMatch(/^TICK\s+OUTCOME\s+REPLICA\s+DURATION\s+ERROR$/);
+    expect(row).toMatch(
+      new RegExp(`^${new Date(runs[0]!.tick).toISOString()}\\s+ok\\s+\\S+/${process.pid}\\s`),
+    );
+    const json = await cli(['runs', 'nightly-report', '--json', ...connect()]);
+    expect((JSON.parse(json.stdout) as { runs: unknown }).runs).toEqual(runs);
+    const none = await cli(['runs', 'no-such-job', ...connect()]);
+    expect([none.code, none.stderr.trim()]).toEqual([
+      1,
+      `nestjs-etcd-lock: no job named "no-such-job" has run under "${prefix}"`,
+    ]);
   });
 
   it('never prints a control character that another client wrote into a key or value', async () => {
