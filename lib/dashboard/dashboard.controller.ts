@@ -17,6 +17,7 @@ import { map, merge, type Observable } from 'rxjs';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockService } from '../lock.service.js';
 import { DashboardFeed } from './dashboard-feed.js';
+import { DashboardJobs } from './dashboard-jobs.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
 import { dashboardPage } from './dashboard.page.js';
 import { refuseCrossSite } from './cross-site.check.js';
@@ -34,6 +35,7 @@ export function dashboardController(options: ResolvedDashboardOptions): Type<unk
     constructor(
       private readonly locks: LockService,
       private readonly feed: DashboardFeed,
+      private readonly jobs: DashboardJobs,
     ) {}
 
     @Get()
@@ -47,12 +49,13 @@ export function dashboardController(options: ResolvedDashboardOptions): Type<unk
       return page.html;
     }
 
-    /** Server-sent events: the locks after changes in etcd, and this process's events. */
+    /** Server-sent events: the locks after changes in etcd, the jobs, this process's events. */
     @Sse('stream')
     stream(): Observable<MessageEvent> {
       const locks = this.feed.locks$.pipe(map((data) => ({ type: 'locks', data })));
+      const jobs = this.jobs.jobs$.pipe(map((data) => ({ type: 'jobs', data })));
       const events = this.feed.events().pipe(map((batch) => ({ type: 'events', data: batch })));
-      return merge(locks, events);
+      return merge(locks, jobs, events);
     }
 
     @Post('release')

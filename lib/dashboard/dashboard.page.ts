@@ -42,6 +42,8 @@ function page(script: string): string {
 <main>
 <section class="locks"><table><thead><tr><th>Lock</th><th>Holder</th><th>Token</th><th title="since the holder queued">Age</th><th>TTL left</th><th>Waiting</th><th></th></tr></thead>
 <tbody id="locks"></tbody></table><p id="empty" class="empty">No lock is held or waited for.</p></section>
+<section class="jobs" id="jobs-panel" hidden><h2>Scheduled jobs</h2><table><thead><tr><th>Job</th><th>Schedule</th><th>Last tick</th><th>Outcome</th><th>Duration</th><th>Replica</th><th>Next tick</th></tr></thead>
+<tbody id="jobs"></tbody></table></section>
 <aside><h2>Recent events</h2><ol id="feed"></ol></aside>
 </main>
 <script>${script}</script>
@@ -58,6 +60,8 @@ h1 { font-size: 1.15rem; margin: 0; } h2 { font-size: .95rem; margin: 0 0 .5rem;
 #summary { color: var(--muted); } .status { margin-left: auto; color: var(--bad); } .status.live { color: var(--ok); }
 main { display: flex; flex-wrap: wrap; gap: 1.25rem; padding: 1rem 1.25rem; }
 .locks { flex: 3 1 36rem; overflow-x: auto; } aside { flex: 1 1 16rem; }
+.jobs { flex: 1 1 100%; order: 1; overflow-x: auto; } .jobs[hidden] { display: none; }
+td.failed, td.lost, td.missed { color: var(--bad); } td.ok { color: var(--ok); }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; white-space: nowrap; }
 th { font-weight: 600; color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; }
@@ -111,6 +115,20 @@ async function release(name) {
   const res = await fetch(CONFIG.base + '/release', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, reason }) });
   if (!res.ok) alert('Not released: ' + ((await res.json().catch(() => ({}))).message || res.status));
 }
+function drawJobs(jobs) {
+  const body = $('jobs'); body.replaceChildren();
+  const time = (iso) => iso ? new Date(iso).toLocaleString() : '—';
+  for (const job of jobs) {
+    const row = el('tr', undefined, job.missed ? 'flagged' : ''); row.dataset.job = job.name;
+    const name = el('td', job.name, 'name');
+    if (job.missed) name.append(el('span', job.missed + ' missed', 'badge'));
+    row.append(name, el('td', job.cron + (job.timeZone ? ' ' + job.timeZone : ''), 'muted'), el('td', time(job.lastTick)));
+    row.append(el('td', job.outcome + (job.error ? ': ' + job.error : ''), job.outcome), el('td', job.durationMs === null ? '—' : fmt(job.durationMs)));
+    row.append(el('td', job.replica || '—'), el('td', time(job.nextTick)));
+    body.append(row);
+  }
+  $('jobs-panel').hidden = jobs.length === 0;
+}
 function feed(item) {
   const li = el('li', undefined, item.kind.replace('.', '-'));
   li.append(el('span', new Date(item.at).toLocaleTimeString() + ' ', 'muted'), el('span', item.kind + ' ', 'type'), el('span', item.key + ' '), el('span', item.detail, 'muted'));
@@ -119,6 +137,7 @@ function feed(item) {
 }
 const source = new EventSource(CONFIG.base + '/stream');
 source.addEventListener('locks', (e) => { view = JSON.parse(e.data); receivedAt = Date.now(); draw(); });
+source.addEventListener('jobs', (e) => drawJobs(JSON.parse(e.data)));
 source.addEventListener('events', (e) => JSON.parse(e.data).forEach(feed));
 source.onopen = () => $('status').classList.add('live');
 source.onerror = () => $('status').classList.remove('live');

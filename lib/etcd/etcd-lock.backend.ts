@@ -121,6 +121,10 @@ export class EtcdLockBackend implements LockBackend {
     return this.records.writeRecord(name, value, version);
   }
 
+  listRecords(under: string): Promise<{ name: string; value: string }[]> {
+    return this.records.listRecords(under);
+  }
+
   /**
    * What every lock needs, in one request: a reachable member with a leader, valid credentials,
    * and the right to read and write under the prefix. etcd checks the permissions of every

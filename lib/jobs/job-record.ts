@@ -5,8 +5,9 @@ import { type JobState, parseJobState } from './job-history.js';
 /** Compare-and-set rounds before giving up: each lost round means another replica wrote. */
 const MAX_ROUNDS = 20;
 
-/** Where a job's state lives among the records. */
-export const jobRecordName = (name: string): string => `job/${name}`;
+/** Where the jobs' states live among the records. */
+export const JOB_RECORDS = 'job/';
+export const jobRecordName = (name: string): string => `${JOB_RECORDS}${name}`;
 
 /**
  * Reads the job's state, applies `change`, and writes it back if nobody wrote in between;

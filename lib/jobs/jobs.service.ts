@@ -5,7 +5,7 @@ import type { JobRun, JobStatus } from '../interfaces/job-run.interface.js';
 import type { RecordStore } from '../lock/record-store.interface.js';
 import { assertLockKey } from '../options/lock-key.validators.js';
 import { parseJobState } from './job-history.js';
-import { jobRecordName } from './job-record.js';
+import { JOB_RECORDS, jobRecordName } from './job-record.js';
 import { TickSchedule } from './tick-schedule.js';
 
 /** What the fleet recorded of its `@OncePerTick` jobs, read from etcd by any process. */
@@ -32,7 +32,19 @@ export class JobsService {
    */
   async status(name: string): Promise<JobStatus | undefined> {
     const job = assertLockKey(name, 'job name');
-    const state = parseJobState((await this.records.readRecord(jobRecordName(job))).value);
+    return this.statusOf(job, (await this.records.readRecord(jobRecordName(job))).value);
+  }
+
+  /** Every job that has run under this prefix, by name, with its status. */
+  async list(): Promise<JobStatus[]> {
+    const records = await this.records.listRecords(JOB_RECORDS);
+    return records.flatMap(
+      ({ name, value }) => this.statusOf(name.slice(JOB_RECORDS.length), value) ?? [],
+    );
+  }
+
+  private statusOf(job: string, value: string | undefined): JobStatus | undefined {
+    const state = parseJobState(value);
     if (!state) return undefined;
     const now = this.clock();
     const schedule = new TickSchedule(state.cron, state.timeZone, `schedule of job "${job}"`);

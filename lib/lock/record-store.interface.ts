@@ -14,4 +14,6 @@ export interface RecordStore {
   readRecord(name: string): Promise<StoredRecord>;
   /** Writes `value` if the record is still at `version` (`0n`: still absent); false if not. */
   writeRecord(name: string, value: string, version: bigint): Promise<boolean>;
+  /** Every record whose name starts with `under`, in name order. */
+  listRecords(under: string): Promise<{ name: string; value: string }[]>;
 }

@@ -35,6 +35,7 @@ export class InMemoryLockStore implements Contract.LockBackend {
   readonly readRecord = (name: string) => this.records.readRecord(name);
   readonly writeRecord = (name: string, value: string, version: bigint) =>
     this.records.writeRecord(name, value, version);
+  readonly listRecords = (under: string) => this.records.listRecords(under);
 
   constructor(private readonly prefix = DEFAULT_PREFIX) {}
 
@@ -57,6 +58,7 @@ export class InMemoryLockStore implements Contract.LockBackend {
       sessions: () => this.sessions(),
       readRecord: this.readRecord,
       writeRecord: this.writeRecord,
+      listRecords: this.listRecords,
       close: async (reason, running) => void this.closeAs(owner, reason, running),
     };
   }

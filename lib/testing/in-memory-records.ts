@@ -14,4 +14,11 @@ export class InMemoryRecords implements RecordStore {
     this.records.set(name, { value, version: ++this.version });
     return true;
   }
+
+  async listRecords(under: string): Promise<{ name: string; value: string }[]> {
+    return [...this.records]
+      .filter(([name]) => name.startsWith(under))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, { value }]) => ({ name, value }));
+  }
 }

@@ -17,11 +17,22 @@ import {
   EtcdLockDashboardModule,
   type EtcdLockDashboardOptions,
   EtcdLockModule,
+  JobsService,
   type LockLostError,
   LockService,
+  OncePerTick,
 } from '../../lib/index.js';
 import { findChromium } from '../../tools/browser/find-chromium.js';
 import { etcdHosts, uniquePrefix } from '../support/lock-app.js';
+
+/** A job called by hand: a tick each second, reported missed one second after its time. */
+@Injectable()
+class ReportJob {
+  @OncePerTick('hourly-report', { cron: '* * * * * *', missedAfter: 1_000 })
+  async run(): Promise<string | undefined> {
+    return 'sent';
+  }
+}
 
 async function serve(
   prefix: string,
@@ -35,6 +46,7 @@ async function serve(
       EtcdLockModule.forRoot({ hosts: etcdHosts(), prefix }),
       EtcdLockDashboardModule.forRoot(dashboard) as DynamicModule,
     ],
+    providers: [ReportJob],
   })
   class DashboardApp {}
   const app = await NestFactory.create(DashboardApp, { logger: false });
@@ -100,6 +112,20 @@ describe('the dashboard in a real browser', () => {
     await page.screenshot({ path: 'build/dashboard.png' });
     await Promise.all([migration, ...fresh].map((l) => l.release()));
     await (await waiter).release();
+  });
+
+  it("shows a job's last run as JobsService records it, then flags the ticks no replica ran", async () => {
+    expect(await served.app.get(ReportJob).run()).toBe('sent');
+    const [last] = await served.app.get(JobsService).runs('hourly-report');
+    const row = 'tr[data-job="hourly-report"]';
+    await page.waitForSelector(row, { timeout: 5_000 });
+    const cells = await page.$$eval(`${row} td`, (tds) => tds.map((td) => td.textContent));
+    expect(cells.slice(3, 6)).toEqual(['ok', expect.stringMatching(/ s$/), last!.replica]);
+    expect(last!.outcome).toBe('ok');
+    // Nobody runs the job after that: a tick more than missedAfter old is flagged missed.
+    await page.waitForSelector(`${row}.flagged .badge`, { timeout: 8_000 });
+    await expect(page.textContent(`${row} .badge`)).resolves.toMatch(/^\d+ missed$/);
+    await page.screenshot({ path: 'build/dashboard-jobs.png', fullPage: true });
   });
 
   it('force-releases through the button: asks a reason, the holder is told, the feed says so', async () => {

@@ -1,5 +1,6 @@
 import type { RecordStore, StoredRecord } from '../../lock/record-store.interface.js';
 import type { EtcdMembers } from '../cluster/etcd-members.js';
+import { prefixPages } from '../queue/range-pages.js';
 
 /**
  * Records as plain etcd keys under `<prefix>\0record/`: no lock name holds a NUL, and the
@@ -28,6 +29,16 @@ export class EtcdRecords implements RecordStore {
       }),
     );
     return succeeded;
+  }
+
+  async listRecords(under: string): Promise<{ name: string; value: string }[]> {
+    const records = [];
+    const start = this.keyOf('').length;
+    for await (const page of prefixPages(this.members, this.keyOf(under))) {
+      for (const kv of page)
+        records.push({ name: kv.key.subarray(start).toString(), value: kv.value.toString() });
+    }
+    return records;
   }
 
   private keyOf(name: string): Buffer {
