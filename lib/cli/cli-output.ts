@@ -55,6 +55,19 @@ export function entryTable(info: LockInfo, now = Date.now()): string {
   return table(['ROLE', 'OWNER', 'TOKEN', 'AGE', 'TTL LEFT', 'MODE', 'KEY'], rows);
 }
 
+/** One row per `@OncePerTick` job: its last run, next tick, and ticks nobody ran. */
+export function jobTable(jobs: readonly JobStatus[]): string {
+  const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '-');
+  const rows = jobs.map((job) => [
+    job.name,
+    iso(job.lastTick),
+    job.runs[0]?.outcome ?? '-',
+    iso(job.nextTick),
+    String(job.overdue + job.runs.filter((r) => r.outcome === 'missed').length),
+  ]);
+  return table(['JOB', 'LAST TICK', 'OUTCOME', 'NEXT TICK', 'MISSED'], rows);
+}
+
 /** A job's schedule and overdue ticks, then one row per recorded run, newest first. */
 export function runTable(job: JobStatus): string {
   const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());

@@ -9,7 +9,7 @@ import { JobsService } from '../jobs/jobs.service.js';
 import { LockService } from '../lock.service.js';
 import { DEFAULT_HOST, DEFAULT_PREFIX } from '../options/lock-options.defaults.js';
 import { type ConnectionFlags, connectionOptions, UsageError } from './cli-connection.js';
-import { entryTable, lockTable, runTable, toJson } from './cli-output.js';
+import { entryTable, jobTable, lockTable, runTable, toJson } from './cli-output.js';
 import { printable } from '../options/printable-text.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -60,15 +60,20 @@ const print = (text: string) => process.stdout.write(`${text}\n`);
 
 program
   .command('ls')
-  .description('list every lock that has a holder or a waiter')
+  .description('list every lock that has a holder or a waiter, then the @OncePerTick jobs')
   .option('--under <name-prefix>', 'only lock names that start with it', '')
   .option('--json', 'one JSON array (tokens as strings)')
   .option('--watch', 'print again on every change, until interrupted')
   .action(async (options: { under: string; json?: boolean; watch?: boolean }) => {
     const render = (locks: Parameters<typeof lockTable>[0]) =>
       options.json ? toJson([...locks]) : lockTable(locks);
-    await withLocks(flags(), async (locks) => {
-      if (!options.watch) return print(render(await locks.list({ prefix: options.under })));
+    await withLocks(flags(), async (locks, jobs) => {
+      if (!options.watch) {
+        print(render(await locks.list({ prefix: options.under })));
+        const found = options.json ? [] : await jobs.list();
+        const shown = found.filter((job) => job.name.startsWith(options.under));
+        return shown.length ? print(`\n${jobTable(shown)}`) : undefined;
+      }
       await new Promise<void>((resolve, reject) => {
         const clear = process.stdout.isTTY && !options.json ? '\x1b[2J\x1b[H' : '';
         const sub = locks.watch({ prefix: options.under }).subscribe({

@@ -71,7 +71,7 @@ describe('the nestjs-etcd-lock CLI', () => {
     held.push(await waiter);
   });
 
-  it('runs <job> shows the same history as JobsService.runs(), as a table or as JSON', async () => {
+  it('runs <job> shows the same history as JobsService.runs(), as a table or as JSON, and ls lists the job', async () => {
     expect(await fx.app.get(NightlyReportJob).run()).toBe('report sent');
     const runs = await fx.app.get(JobsService).runs('nightly-report');
     const table = await cli(['runs', 'nightly-report', ...connect()]);
@@ -84,6 +84,11 @@ describe('the nestjs-etcd-lock CLI', () => {
     );
     const json = await cli(['runs', 'nightly-report', '--json', ...connect()]);
     expect((JSON.parse(json.stdout) as { runs: unknown }).runs).toEqual(runs);
+    const ls = await cli(['ls', ...connect()]);
+    const jobs = ls.stdout.slice(ls.stdout.indexOf('\nJOB'));
+    expect(jobs).toMatch(
+      /\nJOB\s+LAST TICK\s+OUTCOME\s+NEXT TICK\s+MISSED\nnightly-report\s+\S+\s+ok\s+\S+\s+0\n?$/,
+    );
     const none = await cli(['runs', 'no-such-job', ...connect()]);
     expect([none.code, none.stderr.trim()]).toEqual([
       1,
