@@ -11,6 +11,8 @@ export interface JobRun {
   /** The scheduled fire time this run belongs to. */
   readonly tick: number;
   readonly outcome: JobRunOutcome;
+  /** Unique to this run; absent for a missed tick. */
+  readonly id?: string;
   /** `hostname/pid` of the replica that claimed the tick; absent for a missed tick. */
   readonly replica?: string;
   readonly startedAt?: number;

@@ -49,9 +49,9 @@ export function claimTick(
   };
 }
 
-/** Replaces the run of `tick` (if still kept) with `run`. */
+/** Replaces the run with `run`'s id (if still kept) with `run`. */
 export function recordRun(state: JobState, run: JobRun, writer: string): JobState {
-  const runs = state.runs.map((r) => (r.tick === run.tick ? run : r));
+  const runs = state.runs.map((r) => (r.id === run.id ? run : r));
   return { ...state, writer, runs };
 }
 

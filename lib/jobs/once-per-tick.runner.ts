@@ -36,7 +36,7 @@ const SKIP_IF_HELD = parseLockCall({ onLocked: 'skip' }, '@WithLock');
 export class OncePerTickRunner {
   private readonly clock: () => number;
   /** Makes every state this process writes unique, so a lost reply can be recognised. */
-  private readonly writerId = `${PROCESS_OWNER}#${randomUUID().slice(0, 8)}`;
+  private readonly writerId = `${PROCESS_OWNER}#${randomUUID()}`;
   private writes = 0;
 
   constructor(
@@ -53,6 +53,7 @@ export class OncePerTickRunner {
     const claimed: JobRun = {
       tick: job.schedule.tickAt(startedAt),
       outcome: 'running',
+      id: randomUUID(),
       replica: PROCESS_OWNER,
       startedAt,
     };
@@ -128,5 +129,4 @@ export class OncePerTickRunner {
   }
 }
 
-const sameRun = (a: JobRun, b: JobRun) =>
-  a.tick === b.tick && a.replica === b.replica && a.startedAt === b.startedAt;
+const sameRun = (a: JobRun, b: JobRun) => a.id === b.id;

@@ -14,6 +14,7 @@ const T = Date.parse('2026-12-05T10:00:00Z');
 const running = (tick: number, replica = 'a/1'): JobRun => ({
   tick,
   outcome: 'running',
+  id: `${replica}@${tick}`,
   replica,
   startedAt: tick,
 });
@@ -45,7 +46,7 @@ describe('job history', () => {
     expect(state.runs.map((r) => (r.tick - T) / 1000)).toEqual([8, 7, 6, 5, 4]);
   });
 
-  it('replaces a run by its tick, and marks only the other unfinished runs lost', () => {
+  it('replaces a run by its id, and marks only the other unfinished runs lost', () => {
     let state = claimTick(undefined, schedule, running(T), limits)!.state;
     state = claimTick(state, schedule, running(T + 1000), limits)!.state;
     state = markUnfinishedLost(state, T + 1000, 'w');
