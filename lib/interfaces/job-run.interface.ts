@@ -10,12 +10,15 @@ export type JobRunOutcome = 'running' | 'ok' | 'failed' | 'skipped-overlap' | 'l
 export interface JobRun {
   /** The scheduled fire time this run belongs to. */
   readonly tick: number;
+  /** How it ended, or `running`. */
   readonly outcome: JobRunOutcome;
   /** Unique to this run; absent for a missed tick. */
   readonly id?: string;
   /** `hostname/pid` of the replica that claimed the tick; absent for a missed tick. */
   readonly replica?: string;
+  /** When the replica claimed the tick, by its clock. */
   readonly startedAt?: number;
+  /** From the claim to the end of the run, for a run that ended. */
   readonly durationMs?: number;
   /** The error's message, for `failed` and `lost`. */
   readonly error?: string;
@@ -23,9 +26,11 @@ export interface JobRun {
 
 /** A job's schedule and history, newest run first, with what is due next. */
 export interface JobStatus {
+  /** The job's name, as `@OncePerTick` gave it. */
   readonly name: string;
   /** The cron expression, as the last claimant read it. */
   readonly cron: string;
+  /** The schedule's IANA time zone; UTC when absent. */
   readonly timeZone?: string;
   /** The last tick a replica claimed. */
   readonly lastTick: number;
@@ -33,6 +38,7 @@ export interface JobStatus {
   readonly nextTick: number;
   /** Ticks after `lastTick` that are overdue by more than `missedAfter`, and unclaimed. */
   readonly overdue: number;
+  /** The recorded runs, newest first, at most `history` of them. */
   readonly runs: readonly JobRun[];
 }
 

@@ -11,14 +11,9 @@ import { TickSchedule } from './tick-schedule.js';
 /** What the fleet recorded of its `@OncePerTick` jobs, read from etcd by any process. */
 @Injectable()
 export class JobsService {
-  private readonly clock: () => number;
-
-  constructor(
-    @Inject(ETCD_LOCK_BACKEND) private readonly records: RecordStore,
-    @Inject(ETCD_LOCK_SETTINGS) settings: ResolvedLockSettings,
-  ) {
-    this.clock = settings.clock;
-  }
+  // Injected as properties, as in `LockService`: the published constructor shows no internals.
+  @Inject(ETCD_LOCK_BACKEND) private readonly records!: RecordStore;
+  @Inject(ETCD_LOCK_SETTINGS) private readonly settings!: ResolvedLockSettings;
 
   /** The job's recorded runs, newest first; empty if it never ran. */
   async runs(name: string): Promise<JobRun[]> {
@@ -46,7 +41,7 @@ export class JobsService {
   private statusOf(job: string, value: string | undefined): JobStatus | undefined {
     const state = parseJobState(value);
     if (!state) return undefined;
-    const now = this.clock();
+    const now = this.settings.clock();
     const schedule = new TickSchedule(state.cron, state.timeZone, `schedule of job "${job}"`);
     const overdue = schedule
       .between(state.lastTick, now)
