@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     const jobRuns = await reportJobRuns(hosts);
     console.log(`  with @WithLock:   ${line(locked)}`);
     console.log(`  lock switched off: ${line(unlocked)}`);
-    console.log(`  report job (@Cron + onLocked 'skip'): ${jobRuns}`);
+    console.log(`  report job (@Cron + @OncePerTick): ${jobRuns}`);
     console.log(`\noversold with the lock: ${locked.oversold}; without it: ${unlocked.oversold}`);
     if (locked.oversold !== 0) process.exitCode = 1;
   } finally {

@@ -1,19 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import type { Etcd3 } from 'etcd3';
-import { ETCD_LOCK_CLIENT, WithLock } from 'nestjs-etcd-lock';
+import { ETCD_LOCK_CLIENT, OncePerTick } from 'nestjs-etcd-lock';
 import { INSTANCE } from './inventory.service.js';
 
 /**
- * A scheduled job that runs once per tick across replicas: busy replicas skip, and the lock is
- * kept for most of the second so a replica whose timer fires a little later skips too.
+ * A scheduled job that runs once per tick across replicas: the first replica to claim a tick
+ * runs it, the others resolve undefined; every run is recorded (`npx nestjs-etcd-lock runs
+ * report-job`).
  */
 @Injectable()
 export class ReportJob {
   constructor(@Inject(ETCD_LOCK_CLIENT) private readonly etcd: Etcd3) {}
 
   @Cron(CronExpression.EVERY_SECOND)
-  @WithLock('report-job', { onLocked: 'skip', holdAtLeast: 800 })
+  @OncePerTick('report-job')
   async buildReport(): Promise<void> {
     const runs = (await this.etcd.get('report-job/runs').number()) ?? 0;
     await this.etcd.put('report-job/runs').value(runs + 1);
