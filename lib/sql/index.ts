@@ -6,5 +6,7 @@ export type { SqlFenceOptions, SqlQueryable } from './sql-fence.js';
 export { StaleLockError, type StaleLockErrorOptions } from '../errors/stale-lock.error.js';
 /** The lock `fenceSql` takes, as the main entry exports it. */
 export type { Lock } from '../interfaces/lock.interface.js';
+/** A lock's mode, as the main entry exports it. */
+export type { LockMode } from '../interfaces/lock-options.interface.js';
 /** Base class of every error the library throws, as the main entry exports it. */
 export { EtcdLockError } from '../errors/etcd-lock.error.js';
