@@ -64,6 +64,7 @@ describe('README code samples', () => {
           'nestjs-etcd-lock': lib('index.ts'),
           'nestjs-etcd-lock/testing': lib('testing/index.ts'),
           'nestjs-etcd-lock/terminus': lib('health/index.ts'),
+          'nestjs-etcd-lock/sql': lib('sql/index.ts'),
         },
       },
       include: ['*.ts'],
