@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LockService } from '../../lib/index.js';
@@ -23,6 +24,7 @@ describe('fenceSql on a real PostgreSQL', () => {
     await db.connect();
     await ensureFenceTable(db);
     await db.query('CREATE TABLE seat (id int PRIMARY KEY, holder text, writes int NOT NULL)');
+    await db.query('CREATE TABLE increments (pid int NOT NULL)');
     const app = await bootContext({ hosts: etcdHosts(), prefix, ttl: TTL });
     locks = app.get(LockService);
     close = () => app.close();
@@ -42,6 +44,7 @@ describe('fenceSql on a real PostgreSQL', () => {
 
   async function resetSeat(): Promise<void> {
     await db.query('DELETE FROM seat');
+    await db.query('DELETE FROM increments');
     await db.query("INSERT INTO seat VALUES (1, 'nobody', 0)");
   }
 
@@ -183,13 +186,60 @@ describe('fenceSql on a real PostgreSQL', () => {
           }),
         ),
       );
-      expect(done).toEqual(workers.map(() => ({ done: 6 * rounds })));
+      expect(done).toEqual(workers.map(() => ({ done: 6 * rounds, failed: {} })));
       const { rows } = await db.query('SELECT writes FROM seat WHERE id = 1');
       expect(rows[0]).toEqual({ writes: 3 * 6 * rounds });
     } finally {
       workers.forEach((w) => w.dispose());
     }
   }, 120_000);
+
+  it('stays exact while holders are frozen (SIGSTOP 3 s, past the TTL) and killed (SIGKILL)', async () => {
+    await resetSeat();
+    const workers = await Promise.all([0, 1, 2].map(() => startHolder()));
+    const [steady, frozen, killed] = workers as [JsonLineWorker, JsonLineWorker, JsonLineWorker];
+    const count = async () =>
+      Number((await db.query('SELECT count(*) AS n FROM increments')).rows[0].n);
+    try {
+      // The process to freeze holds each lock 50 ms, inside its transaction, after its fence.
+      const asks = [steady, frozen].map((w, i) =>
+        w.ask<{ done: number; failed: Record<string, number> }>({
+          op: 'contend',
+          name: 'seat-faults',
+          callers: 6,
+          rounds: 15,
+          holdMs: i === 1 ? 50 : 0,
+        }),
+      );
+      killed.send({ op: 'contend', name: 'seat-faults', callers: 6, rounds: 15 });
+      await expect.poll(count, { timeout: 30_000 }).toBeGreaterThanOrEqual(20);
+      // Freeze it while it holds the lock (it shows as the holder in etcd).
+      const frozenPid = `/${frozen.child.pid}`;
+      const holder = async () => (await locks.inspect('seat-faults')).holders[0]?.owner ?? '';
+      await expect.poll(holder, { timeout: 30_000, interval: 5 }).toMatch(frozenPid);
+      frozen.kill('SIGSTOP');
+      // A fault of fixed length: the frozen process may hold the lock, or the fence row.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      frozen.kill('SIGCONT');
+      const before = await count();
+      await expect.poll(count, { timeout: 30_000 }).toBeGreaterThanOrEqual(before + 20);
+      killed.kill('SIGKILL');
+      const [a, b] = await Promise.all(asks);
+      // Every committed increment read the value the previous one wrote: none was lost.
+      const { rows } = await db.query('SELECT writes FROM seat WHERE id = 1');
+      const committed = await count();
+      expect(rows[0]).toEqual({ writes: committed });
+      expect(a!.done + b!.done).toBeLessThanOrEqual(committed);
+      const failures = (r: { failed: Record<string, number> }) =>
+        Object.values(r.failed).reduce((x, y) => x + y, 0);
+      expect([a!.done + failures(a!), b!.done + failures(b!)]).toEqual([6 * 15, 6 * 15]);
+      mkdirSync('build', { recursive: true });
+      const figures = { committed, steady: a, frozen: b, killedAfter: before };
+      writeFileSync('build/sql-fence-faults.json', JSON.stringify(figures));
+    } finally {
+      workers.forEach((w) => w.dispose());
+    }
+  }, 180_000);
 
   it('refuses a read lock or a semaphore, and a bad table name, before any SQL', async () => {
     const read = await locks.acquire('report', { mode: 'read' });

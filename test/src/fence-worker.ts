@@ -4,8 +4,8 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { EtcdLockModule, type Lock, LockService } from '../../lib/index.js';
-import { fenceSql, type SqlQueryable } from '../../lib/sql/index.js';
+import { EtcdLockModule, type Lock, LockLostError, LockService } from '../../lib/index.js';
+import { fenceSql, type SqlQueryable, StaleLockError } from '../../lib/sql/index.js';
 
 /** How a transaction is run: node-postgres by hand, or TypeORM's `transaction()`. */
 export type Driver = 'pg' | 'typeorm';
@@ -18,8 +18,12 @@ type Command =
   /** Opens a transaction and fences, then waits for `commit` before it writes. */
   | { op: 'fenceAndWait'; isolation: Isolation; holder: string }
   | { op: 'commit' }
-  /** `callers` concurrent loops, each `rounds` times: withLock, fence, read, +1, commit. */
-  | { op: 'contend'; name: string; callers: number; rounds: number };
+  /**
+   * `callers` concurrent loops, each `rounds` times: withLock, fence, read, +1, log the write in
+   * `increments`, commit. A stale or lost lock fails that round only (counted), as it would a
+   * request.
+   */
+  | { op: 'contend'; name: string; callers: number; rounds: number; holdMs?: number };
 
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const fail = (error: unknown) =>
@@ -98,22 +102,36 @@ async function main(): Promise<void> {
         return { committed: true };
       }
       case 'contend': {
-        const { name, callers, rounds } = command;
+        const { name, callers, rounds, holdMs = 0 } = command;
+        const failed: Record<string, number> = {};
+        let done = 0;
         const loop = async () => {
           for (let i = 0; i < rounds; i++) {
-            await locks.withLock(name, (held) =>
-              inPg('READ COMMITTED', async (db) => {
-                await fenceSql(held, db);
-                const { rows } = (await db.query('SELECT writes FROM seat WHERE id = 1')) as {
-                  rows: { writes: number }[];
-                };
-                await db.query('UPDATE seat SET writes = $1 WHERE id = 1', [rows[0]!.writes + 1]);
-              }),
-            );
+            try {
+              await locks.withLock(
+                name,
+                (held) =>
+                  inPg('READ COMMITTED', async (db) => {
+                    await fenceSql(held, db);
+                    const { rows } = (await db.query('SELECT writes FROM seat WHERE id = 1')) as {
+                      rows: { writes: number }[];
+                    };
+                    if (holdMs) await db.query('SELECT pg_sleep($1)', [holdMs / 1000]);
+                    const next = rows[0]!.writes + 1;
+                    await db.query('UPDATE seat SET writes = $1 WHERE id = 1', [next]);
+                    await db.query('INSERT INTO increments (pid) VALUES ($1)', [process.pid]);
+                  }),
+                { waitTimeout: 60_000 },
+              );
+              done++;
+            } catch (error) {
+              if (!(error instanceof StaleLockError || error instanceof LockLostError)) throw error;
+              failed[error.name] = (failed[error.name] ?? 0) + 1;
+            }
           }
         };
         await Promise.all(Array.from({ length: callers }, loop));
-        return { done: callers * rounds };
+        return { done, failed };
       }
     }
   }
