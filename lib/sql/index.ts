@@ -2,6 +2,8 @@
 export { ensureFenceTable, fenceSql, fenceTableSql } from './sql-fence.js';
 /** What `fenceSql` runs on, and where it keeps the fence. */
 export type { SqlFenceOptions, SqlQueryable } from './sql-fence.js';
+/** The databases `fenceSql` speaks to. */
+export type { SqlDialect } from './fence-dialects.js';
 /** Thrown by `fenceSql` when a later holder has fenced already. */
 export { StaleLockError, type StaleLockErrorOptions } from '../errors/stale-lock.error.js';
 /** The lock `fenceSql` takes, as the main entry exports it. */

@@ -1,11 +1,12 @@
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { StaleLockError } from '../errors/stale-lock.error.js';
 import type { Lock } from '../interfaces/lock.interface.js';
+import { fenceStatements, type SqlDialect } from './fence-dialects.js';
 
 /**
- * Anything that runs one SQL statement with `$1`-style parameters: a node-postgres `Client` or
- * `PoolClient`, a TypeORM `EntityManager` or `QueryRunner` on PostgreSQL. Use the one that runs
- * your transaction: the fence must be part of it.
+ * Anything that runs one SQL statement with parameters: a node-postgres `Client` or
+ * `PoolClient`, a `mysql2/promise` connection, a TypeORM `EntityManager` or `QueryRunner`. Use
+ * the one that runs your transaction: the fence must be part of it.
  */
 export interface SqlQueryable {
   /** Runs `text` with `values` bound to `$1`, `$2`, ...; resolves with the driver's result. */
@@ -18,21 +19,24 @@ export interface SqlFenceOptions {
   table?: string;
   /** The fence's row: by default the lock's name (`lock.key`). */
   name?: string;
+  /** `'mysql'` for MySQL and MariaDB (`?` parameters). @default 'postgres' */
+  dialect?: SqlDialect;
 }
 
 const DEFAULT_TABLE = 'lock_fences';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
-/** The statement that creates the fence table (PostgreSQL), for a migration. */
-export function fenceTableSql(options: Pick<SqlFenceOptions, 'table'> = {}): string {
-  const table = tableOf(options);
-  return `CREATE TABLE IF NOT EXISTS ${table} (name text PRIMARY KEY, token bigint NOT NULL)`;
+type TableOptions = Pick<SqlFenceOptions, 'table' | 'dialect'>;
+
+/** The statement that creates the fence table, for a migration. */
+export function fenceTableSql(options: TableOptions = {}): string {
+  return statementsOf(options).createTable;
 }
 
 /** Creates the fence table if it is missing. */
 export async function ensureFenceTable(
   db: SqlQueryable,
-  options: Pick<SqlFenceOptions, 'table'> = {},
+  options: TableOptions = {},
 ): Promise<void> {
   await db.query(fenceTableSql(options));
 }
@@ -55,39 +59,39 @@ export async function fenceSql(
       'newest would fence the others out. Fence writes under a plain (write) lock.';
     throw new InvalidLockArgumentError({ argument: 'fenceSql lock', problem });
   }
-  const table = tableOf(options);
+  const sql = statementsOf(options);
   const name = options.name ?? lock.key;
   const token = lock.fencingToken;
-  const written = rowsOf(
-    await db.query(
-      `INSERT INTO ${table} (name, token) VALUES ($1, $2) ` +
-        `ON CONFLICT (name) DO UPDATE SET token = EXCLUDED.token ` +
-        `WHERE ${table}.token <= EXCLUDED.token RETURNING token`,
-      [name, token.toString()],
-    ),
-  );
-  if (written.length > 0) return;
-  // Not written: a newer token holds the row. Read it (under the row lock ours now waits on
-  // no longer) to say which.
-  const [row] = rowsOf(await db.query(`SELECT token FROM ${table} WHERE name = $1`, [name]));
-  const newer = BigInt(String((row as { token?: unknown } | undefined)?.token ?? token));
-  throw new StaleLockError({ key: name, token, newer });
+  const stored = sql.stored(rowsOf(await db.query(sql.upsert, [name, token.toString()])));
+  if (stored) return;
+  // Not stored, or not known: read the row (under the row lock the upsert took) and compare.
+  const [row] = rowsOf(await db.query(sql.select, [name]));
+  const held = BigInt(String((row as { token?: unknown } | undefined)?.token ?? token));
+  if (held > token) throw new StaleLockError({ key: name, token, newer: held });
 }
 
-function tableOf({ table = DEFAULT_TABLE }: Pick<SqlFenceOptions, 'table'>): string {
-  if (typeof table === 'string' && IDENTIFIER.test(table)) return table;
+function statementsOf({ table = DEFAULT_TABLE, dialect = 'postgres' }: TableOptions) {
+  if (dialect !== 'postgres' && dialect !== 'mysql') {
+    const problem = `expected 'postgres' or 'mysql', got ${JSON.stringify(dialect)}`;
+    throw new InvalidLockArgumentError({ argument: 'fence dialect', problem });
+  }
+  if (typeof table === 'string' && IDENTIFIER.test(table)) return fenceStatements(dialect, table);
   const problem = `expected a table name such as "lock_fences" or "app.lock_fences", got ${JSON.stringify(table)}`;
   throw new InvalidLockArgumentError({ argument: 'fence table', problem });
 }
 
 /**
- * The rows of a result, as each driver returns them: node-postgres `{ rows }`, TypeORM an array
- * of rows (or `[rows, affected]` for a write statement in some versions).
+ * The rows of a result, as each driver returns them: node-postgres `{ rows }`, mysql2
+ * `[rows, fields]`, TypeORM an array of rows (or `[rows, affected]` for some writes).
  */
 function rowsOf(result: unknown): unknown[] {
   if (Array.isArray(result)) {
-    const pair = result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
-    return pair ? (result[0] as unknown[]) : result;
+    const [first, second] = result as unknown[];
+    const pair =
+      result.length === 2 &&
+      Array.isArray(first) &&
+      (typeof second === 'number' || Array.isArray(second) || second === undefined);
+    return pair ? first : result;
   }
   const rows = (result as { rows?: unknown } | null)?.rows;
   return Array.isArray(rows) ? rows : [];

@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { createInterface } from 'node:readline';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { EtcdLockModule, type Lock, LockLostError, LockService } from '../../lib/index.js';
 import { fenceSql, type SqlQueryable, StaleLockError } from '../../lib/sql/index.js';
 
-/** How a transaction is run: node-postgres by hand, or TypeORM's `transaction()`. */
-export type Driver = 'pg' | 'typeorm';
+/** How a transaction is run: node-postgres or mysql2 by hand, or TypeORM's `transaction()`. */
+export type Driver = 'pg' | 'typeorm' | 'mysql';
 export type Isolation = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
 type Command =
@@ -46,8 +47,11 @@ async function main(): Promise<void> {
   class FenceAppModule {}
   const app = await NestFactory.createApplicationContext(FenceAppModule, { logger: false });
   const locks = app.get(LockService);
+  const onMysql = Boolean(process.env.MYSQL_URL);
   const pool = new pg.Pool({ connectionString: process.env.PG_URL, max: 8 });
-  const orm = await new DataSource({ type: 'postgres', url: process.env.PG_URL }).initialize();
+  const orm = onMysql
+    ? undefined
+    : await new DataSource({ type: 'postgres', url: process.env.PG_URL }).initialize();
   let lock: Lock | undefined;
   let pending: { client: pg.PoolClient; holder: string } | undefined;
 
@@ -67,6 +71,22 @@ async function main(): Promise<void> {
     }
   }
 
+  /** One transaction on mysql2, `?` parameters. */
+  async function inMysql(isolation: Isolation, body: (db: SqlQueryable) => Promise<void>) {
+    const connection = await mysql.createConnection(process.env.MYSQL_URL!);
+    try {
+      await connection.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
+      await connection.query('START TRANSACTION');
+      await body(connection);
+      await connection.query('COMMIT');
+    } catch (error) {
+      await connection.query('ROLLBACK');
+      throw error;
+    } finally {
+      await connection.end();
+    }
+  }
+
   async function run(command: Command): Promise<object> {
     switch (command.op) {
       case 'acquire':
@@ -76,12 +96,19 @@ async function main(): Promise<void> {
         // No check of `lock.held` here: a holder that paused between its check and its write
         // is what the fence is for.
         const { driver, isolation, fence, holder } = command;
+        if (driver === 'mysql') {
+          await inMysql(isolation, async (db) => {
+            if (fence) await fenceSql(lock!, db, { dialect: 'mysql' });
+            await db.query(WRITE.replace('$1', '?'), [holder]);
+          });
+          return { committed: true };
+        }
         const body = async (db: SqlQueryable) => {
           if (fence) await fenceSql(lock!, db);
           await db.query(WRITE, [holder]);
         };
         if (driver === 'pg') await inPg(isolation, body);
-        else await orm.transaction(isolation, (manager) => body(manager));
+        else await orm!.transaction(isolation, (manager) => body(manager));
         return { committed: true };
       }
       case 'fenceAndWait': {
@@ -140,7 +167,7 @@ async function main(): Promise<void> {
   for await (const line of createInterface({ input: process.stdin })) {
     say(await run(JSON.parse(line) as Command).catch(fail));
   }
-  await orm.destroy();
+  await orm?.destroy();
   await pool.end();
   await app.close();
 }
