@@ -1,7 +1,7 @@
 /** Fences a SQL transaction with a lock's token: a stale holder's transaction is refused. */
 export { ensureFenceTable, fenceSql, fenceTableSql } from './sql-fence.js';
 /** What `fenceSql` runs on, and where it keeps the fence. */
-export type { SqlFenceOptions, SqlQueryable } from './sql-fence.js';
+export type { SqlFenceOptions, SqlFenceTableOptions, SqlQueryable } from './sql-fence.js';
 /** The databases `fenceSql` speaks to. */
 export type { SqlDialect } from './fence-dialects.js';
 /** Thrown by `fenceSql` when a later holder has fenced already. */

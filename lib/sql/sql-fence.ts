@@ -26,17 +26,18 @@ export interface SqlFenceOptions {
 const DEFAULT_TABLE = 'lock_fences';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
-type TableOptions = Pick<SqlFenceOptions, 'table' | 'dialect'>;
+/** Which fence table, on which database. */
+export type SqlFenceTableOptions = Pick<SqlFenceOptions, 'table' | 'dialect'>;
 
 /** The statement that creates the fence table, for a migration. */
-export function fenceTableSql(options: TableOptions = {}): string {
+export function fenceTableSql(options: SqlFenceTableOptions = {}): string {
   return statementsOf(options).createTable;
 }
 
 /** Creates the fence table if it is missing. */
 export async function ensureFenceTable(
   db: SqlQueryable,
-  options: TableOptions = {},
+  options: SqlFenceTableOptions = {},
 ): Promise<void> {
   await db.query(fenceTableSql(options));
 }
@@ -70,7 +71,7 @@ export async function fenceSql(
   if (held > token) throw new StaleLockError({ key: name, token, newer: held });
 }
 
-function statementsOf({ table = DEFAULT_TABLE, dialect = 'postgres' }: TableOptions) {
+function statementsOf({ table = DEFAULT_TABLE, dialect = 'postgres' }: SqlFenceTableOptions) {
   if (dialect !== 'postgres' && dialect !== 'mysql') {
     const problem = `expected 'postgres' or 'mysql', got ${JSON.stringify(dialect)}`;
     throw new InvalidLockArgumentError({ argument: 'fence dialect', problem });
