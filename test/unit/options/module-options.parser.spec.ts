@@ -24,8 +24,15 @@ describe('parsing module options', () => {
       log: 'lost',
       telemetry: true,
       alerts: { heldLongerThan: Infinity, waitingLongerThan: Infinity },
+      clock: Date.now,
       defaults: { ...LOCK_DEFAULTS, ttl: 4 },
     });
+  });
+
+  it('takes a clock for @OncePerTick, and refuses one that is not a function', () => {
+    const clock = () => 42;
+    expect(parseModuleOptions({ clock }).settings.clock).toBe(clock);
+    expect(() => parseModuleOptions({ clock: 42 } as never)).toThrow(/clock: expected a function/);
   });
 
   it('reads the alert thresholds, and refuses ones that are not milliseconds', () => {
