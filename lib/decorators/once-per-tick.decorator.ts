@@ -5,6 +5,7 @@ import { type OncePerTickJob, OncePerTickRunner } from '../jobs/once-per-tick.ru
 import { TickSchedule } from '../jobs/tick-schedule.js';
 import { assertLockKey } from '../options/lock-key.validators.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
+import { claimDecoratedName } from './decorated-names.js';
 import { decoratedMethod, type InjectedProvider, type Method } from './decorated-method.js';
 import type { OnlyLeaderDecorator } from './with-lock-decorator.interface.js';
 
@@ -16,9 +17,6 @@ const RUNNER: InjectedProvider<OncePerTickRunner> = {
 
 /** `@Cron(...)`'s metadata key in `@nestjs/schedule`, read without depending on the package. */
 const CRON_METADATA = 'SCHEDULE_CRON_OPTIONS';
-
-/** Job names in use in this process, each with its method: one job, one method. */
-const jobsByName = new Map<string, string>();
 
 /** `@OncePerTick` returns the same decorator type as `@OnlyLeader`: async, admits undefined. */
 export type OncePerTickDecorator = OnlyLeaderDecorator;
@@ -40,12 +38,7 @@ export function OncePerTick(name: string, options: OncePerTickOptions = {}): Onc
       const problem = `${where}: make it async (a job's run is recorded when its Promise settles)`;
       throw new InvalidLockArgumentError({ argument: '@OncePerTick target', problem });
     }
-    const other = jobsByName.get(jobName);
-    if (other !== undefined && other !== where) {
-      const problem = `job "${jobName}" is already ${other}: give each job a name of its own`;
-      throw new InvalidLockArgumentError({ argument: '@OncePerTick job name', problem });
-    }
-    jobsByName.set(jobName, where);
+    claimDecoratedName(jobName, '@OncePerTick', where);
     // With `cron` given, a bad expression fails here; from `@Cron`, at the first run.
     let job = parsed.cron ? resolveJob(jobName, parsed, undefined, where) : undefined;
     const wrapped: Method = {

@@ -4,6 +4,7 @@ import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.
 import type { OnlyLeaderDecorator } from './with-lock-decorator.interface.js';
 import { assertLockKey } from '../options/lock-key.validators.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
+import { claimDecoratedName } from './decorated-names.js';
 import { decoratedMethod, type InjectedProvider } from './decorated-method.js';
 
 /** Where Nest injects the campaigns into each instance with an `@OnlyLeader` method. */
@@ -24,6 +25,7 @@ export function OnlyLeader(election: string): OnlyLeaderDecorator {
   return (target, propertyKey, descriptor) => {
     const decorated = decoratedMethod('@OnlyLeader', [target, propertyKey, descriptor], CAMPAIGNS);
     const { original, method, where, kind, providerOf } = decorated;
+    claimDecoratedName(name, '@OnlyLeader', where);
     if (kind === 'observable') {
       throw new InvalidLockArgumentError({
         argument: '@OnlyLeader target',

@@ -8,6 +8,7 @@ import type {
 import { LockRunner } from '../runner/lock-runner.js';
 import { parseDecoratorOptions } from '../options/lock-call.parser.js';
 import { copyMethodMetadata } from './copy-method-metadata.js';
+import { claimDecoratedName } from './decorated-names.js';
 import { decoratedMethod, type InjectedProvider } from './decorated-method.js';
 import { assertLockKeyForm, type LockKey, resolveLockKey } from './lock-key.resolver.js';
 import { lockAroundObservable } from './observable-lock.js';
@@ -45,6 +46,11 @@ export function WithLock(
     const decorated = decoratedMethod('@WithLock', [target, propertyKey, descriptor], RUNNER);
     const { original, method, where, kind, providerOf: runnerOf } = decorated;
     const site = `@WithLock on ${where}`;
+    if (typeof lockKey !== 'function') {
+      for (const name of typeof lockKey === 'string' ? [lockKey] : lockKey) {
+        claimDecoratedName(name, '@WithLock', where);
+      }
+    }
     const wrapped =
       kind === 'observable'
         ? {

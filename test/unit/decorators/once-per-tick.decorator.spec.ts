@@ -8,6 +8,8 @@ import {
   JobsService,
   LockModuleMissingError,
   OncePerTick,
+  OnlyLeader,
+  WithLock,
 } from '../../../lib/index.js';
 import { EtcdLockTestingModule } from '../../../lib/testing/index.js';
 
@@ -53,7 +55,32 @@ describe('@OncePerTick refuses what it cannot run', () => {
       }
       return Reports;
     };
-    expect(twice).toThrow(/job "daily" is already Reports\.first/);
+    expect(twice).toThrow(/"daily" is already @OncePerTick on Reports\.first/);
+  });
+
+  it('refuses a job named like a @WithLock lock or an @OnlyLeader election, in either order', () => {
+    const lockFirst = () => {
+      class Billing {
+        @WithLock('invoices')
+        async send(): Promise<void> {}
+
+        @OncePerTick('invoices', { cron: '0 * * * *' })
+        async hourly(): Promise<void> {}
+      }
+      return Billing;
+    };
+    expect(lockFirst).toThrow(/"invoices" is already @WithLock on Billing\.send/);
+    const jobFirst = () => {
+      class Exports {
+        @OncePerTick('exports', { cron: '0 * * * *' })
+        async hourly(): Promise<void> {}
+
+        @OnlyLeader('exports')
+        async lead(): Promise<void> {}
+      }
+      return Exports;
+    };
+    expect(jobFirst).toThrow(/"exports" is already @OncePerTick on Exports\.hourly/);
   });
 
   it('says which module is missing when Nest did not create the instance', async () => {
