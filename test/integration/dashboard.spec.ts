@@ -118,7 +118,8 @@ describe('the dashboard in a real browser', () => {
     expect(await served.app.get(ReportJob).run()).toBe('sent');
     const [last] = await served.app.get(JobsService).runs('hourly-report');
     const row = 'tr[data-job="hourly-report"]';
-    await page.waitForSelector(row, { timeout: 5_000 });
+    // The panel is read every 2 s: a read during the run shows it `running` until the next.
+    await page.waitForSelector(`${row} td.ok`, { timeout: 5_000 });
     const cells = await page.$$eval(`${row} td`, (tds) => tds.map((td) => td.textContent));
     expect(cells.slice(3, 6)).toEqual(['ok', expect.stringMatching(/ s$/), last!.replica]);
     expect(last!.outcome).toBe('ok');
