@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from '../etcd-lock.constants.js';
 import { LockLostError } from '../errors/lock-lost.error.js';
 import { LockTracker } from '../events/lock-tracker.js';
@@ -38,6 +38,7 @@ export class OncePerTickRunner {
   /** Makes every state this process writes unique, so a lost reply can be recognised. */
   private readonly writerId = `${PROCESS_OWNER}#${randomUUID()}`;
   private writes = 0;
+  private readonly logger = new Logger('EtcdLock');
 
   constructor(
     private readonly locks: LockRunner,
@@ -81,9 +82,13 @@ export class OncePerTickRunner {
         const outcome = error instanceof LockLostError ? 'lost' : 'failed';
         const message = error instanceof Error ? error.message : String(error);
         const durationMs = this.clock() - startedAt;
-        await this.finish(job, { ...claimed, outcome, durationMs, error: message }).catch(() => {
-          // The body's own error is what the caller must see, not a failed bookkeeping write.
-        });
+        // The body's own error is what the caller must see; a failed record is only logged.
+        await this.finish(job, { ...claimed, outcome, durationMs, error: message }).catch(
+          (failure: unknown) =>
+            this.logger.warn(
+              `could not record the ${outcome} run of job "${job.name}": ${String(failure)}`,
+            ),
+        );
       }
       throw error;
     }
