@@ -6,6 +6,7 @@ import { LockTracker } from '../events/lock-tracker.js';
 import type { ResolvedLockSettings } from '../interfaces/etcd-lock-module-options.interface.js';
 import type { JobRun } from '../interfaces/job-run.interface.js';
 import { PROCESS_OWNER } from '../lock/process-owner.js';
+import { printable } from '../options/printable-text.js';
 import type { RecordStore } from '../lock/record-store.interface.js';
 import { parseLockCall } from '../options/lock-call.parser.js';
 import { LockRunner } from '../runner/lock-runner.js';
@@ -86,7 +87,9 @@ export class OncePerTickRunner {
         await this.finish(job, { ...claimed, outcome, durationMs, error: message }).catch(
           (failure: unknown) =>
             this.logger.warn(
-              `could not record the ${outcome} run of job "${job.name}": ${String(failure)}`,
+              printable(
+                `could not record the ${outcome} run of job "${job.name}": ${String(failure)}`,
+              ),
             ),
         );
       }
