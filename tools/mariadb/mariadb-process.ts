@@ -1,18 +1,14 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { freePort } from '../etcd/free-port.js';
+import { type DatabaseServer, serveWhenReady } from '../system/database-server.js';
 import { aptInstall, canApt, isExecutable, onPath } from '../system/executables.js';
 
 /** A throwaway MariaDB server of our own: its data folder, its port, no passwords. */
-export interface MariadbInstance {
-  readonly url: string;
-  readonly version: string;
-  stop(): Promise<void>;
-}
+export type MariadbInstance = DatabaseServer;
 
 function findServer(): string {
   const found = onPath('mariadbd') ?? ['/usr/sbin/mariadbd'].find(isExecutable);
@@ -55,36 +51,14 @@ export async function startMariadb(): Promise<MariadbInstance> {
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const url = `mysql://root@127.0.0.1:${port}/mysql`;
-  const version = await waitReady(url, child, () => log);
-  return {
-    url,
-    version,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function waitReady(url: string, child: ChildProcess, log: () => string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mariadbd exited: ${log()}`);
+  return serveWhenReady('mariadbd', child, dir, 'SIGTERM', url, async () => {
+    const connection = await mysql.createConnection(url);
     try {
-      const connection = await mysql.createConnection(url);
       const [rows] = await connection.query('SELECT VERSION() AS v');
-      await connection.end();
       return `MariaDB ${String((rows as { v: string }[])[0]!.v).split('-')[0]}`;
-    } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`mariadbd did not start: ${String(error)} ${log()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await connection.end();
     }
-  }
+  });
 }

@@ -1,18 +1,14 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from '../etcd/free-port.js';
+import { type DatabaseServer, serveWhenReady } from '../system/database-server.js';
 import { aptInstall, canApt, isExecutable, onPath } from '../system/executables.js';
 
 /** A throwaway PostgreSQL server of our own: its data folder, its port, trust auth on loopback. */
-export interface PostgresInstance {
-  readonly url: string;
-  readonly version: string;
-  stop(): Promise<void>;
-}
+export type PostgresInstance = DatabaseServer;
 
 /** Debian keeps the server binaries out of PATH, under /usr/lib/postgresql/<major>/bin. */
 function findBin(): string | undefined {
@@ -75,38 +71,16 @@ export async function startPostgres(): Promise<PostgresInstance> {
     cwd: dir,
     ...user,
   });
-  let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const version = await waitReady(url, child, () => log);
-  return {
-    url,
-    version,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGINT'); // fast shutdown
-        await once(child, 'exit');
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function waitReady(url: string, child: ChildProcess, log: () => string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`postgres exited: ${log()}`);
+  // SIGINT: the fast shutdown.
+  return serveWhenReady('postgres', child, dir, 'SIGINT', url, async () => {
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
       const { rows } = await client.query<{ v: string }>('SELECT version() AS v');
       return rows[0]!.v.split(' ').slice(0, 2).join(' ');
-    } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`postgres did not start: ${String(error)} ${log()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {
       await client.end().catch(() => undefined);
     }
-  }
+  });
 }
