@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { ETCD_LOCK_MODULE_OPTIONS } from './etcd-lock.constants.js';
-import { lockExceptionFilterProviders } from './http/lock-exception-filter.provider.js';
+import { lockExceptionFilterProviders } from './transport/lock-exception-filter.provider.js';
 import type {
   EtcdLockModuleExtras,
   EtcdLockModuleOptions,

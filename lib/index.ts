@@ -65,14 +65,18 @@ export type {
 export { EtcdLockDashboardModule } from './dashboard/etcd-lock-dashboard.module.js';
 /** The dashboard's options. */
 export type { EtcdLockDashboardOptions } from './dashboard/dashboard-options.interface.js';
-/** Opt-in HTTP mapping: `LockTimeoutError` → 423 and `LockAcquireError` → 503. */
-export { LockExceptionFilter } from './http/lock-exception.filter.js';
+/** Maps lock errors per transport: HTTP 423/503, RPC and WebSocket payloads, GraphQL codes. */
+export { LockExceptionFilter } from './transport/lock-exception.filter.js';
 /** Tokens: the module's `Etcd3` client, and the filter's options for a DI-created filter. */
 export { ETCD_LOCK_CLIENT, LOCK_EXCEPTION_FILTER_OPTIONS } from './etcd-lock.constants.js';
-/** The filter's options, the module's `httpErrors` option, and the JSON body the filter sends. */
+/**
+ * The filter's options, the module's `httpErrors` option, the JSON body it sends over HTTP, and
+ * the payload RPC and WebSocket callers get.
+ */
 export type {
   HttpErrorsOption,
   LockErrorBody,
+  LockErrorPayload,
   LockExceptionFilterOptions,
 } from './interfaces/lock-exception-filter-options.interface.js';
 /**

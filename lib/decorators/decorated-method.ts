@@ -1,9 +1,10 @@
-import { Inject, type Type } from '@nestjs/common';
+import { Inject, Optional, type Type } from '@nestjs/common';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import {
   LockModuleMissingError,
   type LockModuleMissingErrorOptions,
 } from '../errors/lock-module-missing.error.js';
+import { warnOfUnfilteredGateway } from './gateway-filter.check.js';
 import { type MethodReturnKind, methodReturnKind } from './method-return.kind.js';
 
 export type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -49,11 +50,45 @@ export function decoratedMethod<P>(
   }
   const original = descriptor.value as Method;
   const kind = methodReturnKind(target, propertyKey, original, where, decorator);
+  // Optional, so a missing module is reported in our words at boot (below), not Nest's.
   Inject(provider.token)(target, provider.property);
+  Optional()(target, provider.property);
+  checkAtModuleInit(target, () => ({ className, method, decorator }), provider.property);
   const providerOf = (self: unknown): P => {
     const found = (self as Record<symbol, P | undefined> | undefined)?.[provider.property];
     if (found == null) throw new LockModuleMissingError({ className, method, decorator });
     return found;
   };
   return { original, method, where, kind, providerOf };
+}
+
+const CHECKED = Symbol('checks the lock module at onModuleInit');
+
+/**
+ * Adds a check to the class's `onModuleInit` (its own still runs after): Nest then fails at
+ * boot with `LockModuleMissingError`, naming the fix, when the module is not imported. The
+ * first decorated method of a class names the class in the message.
+ */
+function checkAtModuleInit(
+  target: object,
+  describe: () => LockModuleMissingErrorOptions,
+  property: symbol,
+): void {
+  const proto = target as Record<PropertyKey, unknown>;
+  type Checks = Map<symbol, () => LockModuleMissingErrorOptions>;
+  const inherited = proto[CHECKED] as Checks | undefined;
+  const checks: Checks = Object.hasOwn(proto, CHECKED) ? inherited! : new Map(inherited);
+  if (!Object.hasOwn(proto, CHECKED)) {
+    const own = proto.onModuleInit as ((...args: unknown[]) => unknown) | undefined;
+    proto[CHECKED] = checks;
+    proto.onModuleInit = function (this: Record<symbol, unknown>, ...args: unknown[]) {
+      for (const [key, options] of checks) {
+        const found = options();
+        if (this[key] == null) throw new LockModuleMissingError({ ...found, atBoot: true });
+        if (found.decorator === '@WithLock') warnOfUnfilteredGateway(this, found.method);
+      }
+      return own?.apply(this, args);
+    };
+  }
+  if (!checks.has(property)) checks.set(property, describe);
 }

@@ -8,11 +8,13 @@ export interface LockModuleMissingErrorOptions {
   method: string;
   /** The decorator that found no service. */
   decorator: '@WithLock' | '@OnlyLeader' | '@OncePerTick';
+  /** Found when Nest built the class (so the module is not imported), rather than at a call. */
+  atBoot?: boolean;
 }
 
 /**
- * A `@WithLock`, `@OnlyLeader` or `@OncePerTick` method ran on an instance Nest did not
- * create, so it has none of the module's services.
+ * A `@WithLock`, `@OnlyLeader` or `@OncePerTick` class was built where `EtcdLockModule` is not
+ * imported (thrown at boot), or its method ran on an instance Nest did not create.
  */
 export class LockModuleMissingError extends EtcdLockError {
   /** The class whose method ran. */
@@ -22,11 +24,16 @@ export class LockModuleMissingError extends EtcdLockError {
   /** The decorator that found no service. */
   readonly decorator: '@WithLock' | '@OnlyLeader' | '@OncePerTick';
 
-  constructor({ className, method, decorator }: LockModuleMissingErrorOptions) {
+  constructor({ className, method, decorator, atBoot = false }: LockModuleMissingErrorOptions) {
     const service = SERVICES[decorator];
+    const fix =
+      'import EtcdLockModule.forRoot() (or EtcdLockTestingModule) in this module or a global one';
     super(
-      `${decorator} on ${className}.${method} has no ${service}: import EtcdLockModule.forRoot() ` +
-        `and let Nest create ${className} (instances made with "new" are not wired).`,
+      atBoot
+        ? `${decorator} on ${className}.${method} needs ${service}, which the module of ` +
+            `${className} cannot see: ${fix}.`
+        : `${decorator} on ${className}.${method} has no ${service}: ${fix}, and let Nest ` +
+            `create ${className} (instances made with "new" are not wired).`,
     );
     this.className = className;
     this.method = method;

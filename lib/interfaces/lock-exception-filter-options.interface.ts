@@ -4,7 +4,10 @@ export interface LockExceptionFilterOptions {
   lockedStatus?: number;
   /** Status for `LockAcquireError` (etcd unreachable after retries). @default 503 */
   unavailableStatus?: number;
-  /** `Retry-After` header, in whole seconds; `0` leaves it out. @default 1 */
+  /**
+   * Seconds a caller should wait before retrying: HTTP's `Retry-After` header (left out at `0`)
+   * and `retryAfter` in RPC, WebSocket and GraphQL errors. @default 1
+   */
   retryAfter?: number;
 }
 
@@ -21,4 +24,19 @@ export interface LockErrorBody {
   message: string;
   /** The lock name as the caller gave it. */
   lock: string;
+}
+
+/**
+ * What an RPC caller receives as the error, and a WebSocket client in its `exception` event
+ * (with `cause.pattern` added); GraphQL errors carry the same as `extensions`.
+ */
+export interface LockErrorPayload {
+  /** `'locked'`: someone else holds it (retry later); `'unavailable'`: etcd could not be reached. */
+  status: 'locked' | 'unavailable';
+  /** What happened, without etcd's own words. */
+  message: string;
+  /** The lock name as the caller gave it. */
+  lock: string;
+  /** Seconds to wait before retrying; `0` when the filter was told not to say. */
+  retryAfter: number;
 }

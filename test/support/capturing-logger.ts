@@ -1,11 +1,17 @@
 import type { LoggerService } from '@nestjs/common';
 
-/** Collects what reaches Nest's logger from the lock module (context `EtcdLock`). */
+/**
+ * Collects what reaches Nest's logger from the lock module (context `EtcdLock`), and every
+ * error line from any context.
+ */
 export class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
+  readonly errors: unknown[][] = [];
   private waiters: { pattern: RegExp; resolve(line: string): void }[] = [];
   log(): void {}
-  error(): void {}
+  error(...args: unknown[]): void {
+    this.errors.push(args);
+  }
   warn(message: string, context?: string): void {
     if (context === 'EtcdLock') this.add(`warn ${message}`);
   }

@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { Injectable } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { Observable, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { InvalidLockArgumentError, WithLock } from '../../../lib/index.js';
@@ -50,19 +48,5 @@ describe('@WithLock rejects what it cannot hold a lock around', () => {
       }
     }
     expect(typeof Jobs.prototype.run).toBe('function');
-  });
-});
-
-describe('a @WithLock class in a module without EtcdLockModule', () => {
-  it("gets Nest's missing-provider error naming LockService and the module to import", async () => {
-    @Injectable()
-    class Job {
-      @WithLock('job')
-      async run(): Promise<void> {}
-    }
-    const compiled = Test.createTestingModule({ providers: [Job] }).compile();
-    await expect(compiled).rejects.toThrow(
-      /"Symbol\(LockService from EtcdLockModule\.forRoot\(\)\)"/,
-    );
   });
 });
