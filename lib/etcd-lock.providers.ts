@@ -25,12 +25,16 @@ export const LOCK_CORE_PROVIDERS: Provider[] = [
   {
     provide: LockTracker,
     // Logging ends with the tracker, which completes its events on shutdown.
-    useFactory: ({ alerts, log }: ResolvedLockSettings) => {
+    useFactory: ({ alerts, log }: ResolvedLockSettings, backend: LockBackend) => {
       const tracker = new LockTracker(alerts);
       logLockEvents(tracker.events$, log);
+      // Ends with the backend, which completes it on close.
+      backend.lateRenewals$?.subscribe(({ leaseHex, keys, ...late }) =>
+        tracker.emit('lock.renewal-late', { key: leaseHex, keys, ...late }),
+      );
       return tracker;
     },
-    inject: [ETCD_LOCK_SETTINGS],
+    inject: [ETCD_LOCK_SETTINGS, ETCD_LOCK_BACKEND],
   },
   { provide: LockContext, useFactory: () => new LockContext() },
   {

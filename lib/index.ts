@@ -67,6 +67,11 @@ export { EtcdLockDashboardModule } from './dashboard/etcd-lock-dashboard.module.
 export type { EtcdLockDashboardOptions } from './dashboard/dashboard-options.interface.js';
 /** Maps lock errors per transport: HTTP 423/503, RPC and WebSocket payloads, GraphQL codes. */
 export { LockExceptionFilter } from './transport/lock-exception.filter.js';
+/**
+ * The etcd3 types the API uses (the module's client, `ifHeld()`'s transaction builder),
+ * so an app types them without importing etcd3, which pnpm's strict layout would refuse.
+ */
+export type { ComparatorBuilder, Etcd3 } from 'etcd3';
 /** Tokens: the module's `Etcd3` client, and the filter's options for a DI-created filter. */
 export { ETCD_LOCK_CLIENT, LOCK_EXCEPTION_FILTER_OPTIONS } from './etcd-lock.constants.js';
 /**

@@ -41,11 +41,13 @@ export function WithLock(
 ): WithLockDecorator {
   const lockKey = assertLockKeyForm(key);
   // Parsed once, here; unset timing options follow the module defaults at call time.
-  const call = parseDecoratorOptions(ttlOrOptions, retries);
+  const fixedCall = parseDecoratorOptions(ttlOrOptions, retries);
   return (target, propertyKey, descriptor) => {
     const decorated = decoratedMethod('@WithLock', [target, propertyKey, descriptor], RUNNER);
     const { original, method, where, kind, providerOf: runnerOf } = decorated;
     const site = `@WithLock on ${where}`;
+    // Metrics name the method, never the (often per-id) lock name.
+    const call = fixedCall.metricName ? fixedCall : { ...fixedCall, metricName: where };
     if (typeof lockKey !== 'function') {
       for (const name of typeof lockKey === 'string' ? [lockKey] : lockKey) {
         claimDecoratedName(name, '@WithLock', where);

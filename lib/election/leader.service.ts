@@ -58,7 +58,9 @@ export class LeaderService {
     const leadership: HeldLeadership = new HeldLeadership(held, value, () => {
       if (!this.leaderships.end(name, leadership)) return;
       const error = held.lostError();
-      if (error) this.tracker.emit('leader.lost', { key: name, term: held.fencingToken, error });
+      const term = held.fencingToken;
+      if (error) this.tracker.emit('leader.lost', { key: name, term, error });
+      else this.tracker.emit('leader.resigned', { key: name, term });
     });
     this.leaderships.set(name, leadership);
     this.tracker.emit('leader.elected', { key: name, term: held.fencingToken });

@@ -4,11 +4,12 @@ import type {
   ResolvedLockSettings,
 } from '../interfaces/etcd-lock-module-options.interface.js';
 import type { BatchCounts, SessionDiagnostics } from '../interfaces/lock-stats.interface.js';
-import type { Observable } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 import type {
   AcquireRequest,
   EntryScope,
   HeldLock,
+  LateRenewal,
   LockBackend,
   QueueHead,
   StoredEntry,
@@ -81,6 +82,8 @@ export class EtcdLockBackend implements LockBackend {
   private readonly writes: GroupCommit;
   private readonly records: EtcdRecords;
   private readonly checksPermissions: boolean;
+  private readonly late = new Subject<LateRenewal>();
+  readonly lateRenewals$: Observable<LateRenewal> = this.late.asObservable();
 
   constructor(
     private readonly members: EtcdMembers,
@@ -91,7 +94,7 @@ export class EtcdLockBackend implements LockBackend {
     this.checksPermissions = checksPermissions;
     this.prefix = prefix;
     this.ownsClients = ownsClients;
-    this.pool = new SessionPool(members, answerTimeout);
+    this.pool = new SessionPool(members, answerTimeout, (late) => this.late.next(late));
     this.deletes = new PrefixDeletes(members, prefix);
     this.heldKeys = new HeldKeyWatch(members, this.deletes);
     this.writes = new GroupCommit(members, maxTxnOps);
@@ -184,5 +187,6 @@ export class EtcdLockBackend implements LockBackend {
     this.deletes.close();
     this.members.close(this.ownsClients);
     if (this.ownsClients) this.client.close();
+    this.late.complete();
   }
 }

@@ -14,10 +14,12 @@ const LEGACY_TYPES: LegacyLockEventTypes = {
   'lock.failed': 'failed',
   'lock.skipped': 'skipped',
   'lock.force-released': 'lock.force-released',
+  'lock.renewal-late': 'lock.renewal-late',
   'lock.held-too-long': 'lock.held-too-long',
   'lock.waiting-too-long': 'lock.waiting-too-long',
   'leader.elected': 'leader.elected',
   'leader.lost': 'leader.lost',
+  'leader.resigned': 'leader.resigned',
   'job.missed': 'job.missed',
 };
 

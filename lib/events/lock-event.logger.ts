@@ -9,6 +9,7 @@ const WARNINGS: readonly LockEventKind[] = [
   'lock.lost',
   'leader.lost',
   'lock.force-released',
+  'lock.renewal-late',
   'lock.held-too-long',
   'lock.waiting-too-long',
   'job.missed',
@@ -27,6 +28,8 @@ export function logLockEvents(
     else if (level === 'all') logger.debug(printable(describe(event)));
   });
 }
+
+const quoted = (keys: readonly string[]) => keys.map((key) => `"${key}"`).join(', ');
 
 function describe(event: LockEvent): string {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -47,6 +50,10 @@ function describe(event: LockEvent): string {
       return `skipped "${event.key}": held elsewhere`;
     case 'lock.force-released':
       return `force-released "${event.key}" (tokens ${event.fencingTokens.join(', ') || 'none'}): ${event.reason}`;
+    case 'lock.renewal-late':
+      return event.phase === 'sent'
+        ? `lease ${event.key} (ttl ${event.ttl} s) was renewed ${ms(event.lateMs)} late: the event loop was blocked (a CPU-bound handler, a long GC). It had ${ms(event.remainingMs)} left; at 0 its locks (${quoted(event.keys)}) are lost`
+        : `etcd answered the renewal of lease ${event.key} (ttl ${event.ttl} s) after ${ms(event.lateMs)}: a slow member, or a blocked event loop. It had ${ms(event.remainingMs)} left; at 0 its locks (${quoted(event.keys)}) are lost`;
     case 'lock.held-too-long':
       return `"${event.key}" (token ${event.fencingToken}) held longer than ${ms(event.heldMs)}`;
     case 'lock.waiting-too-long':
@@ -55,6 +62,8 @@ function describe(event: LockEvent): string {
       return `elected leader of "${event.key}" (term ${event.term})`;
     case 'job.missed':
       return `job "${event.key}" missed ${event.ticks.length} tick(s), the last at ${new Date(event.ticks.at(-1)!).toISOString()}: no replica ran it`;
+    case 'leader.resigned':
+      return `resigned the leadership of "${event.key}" (term ${event.term})`;
     case 'leader.lost':
       return `lost the leadership of "${event.key}" (term ${event.term}): ${event.error.message}`;
   }

@@ -14,6 +14,8 @@ import { lockEvent } from './lock-event.factory.js';
 /** One call to acquire, from its start until it holds the lock or gives up. */
 export interface Acquisition {
   readonly key: string;
+  /** The `lock.site` of its metrics, if the call named one. */
+  readonly metricName?: string;
   readonly startedAt: number;
   queued: boolean;
   /** The `waitingLongerThan` alert, while it may still fire. */
@@ -26,6 +28,7 @@ export interface HeldEntry {
   /** performance clock */
   readonly since: number;
   readonly site?: CallSite;
+  readonly metricName?: string;
   /** The `heldLongerThan` alert, while it may still fire. */
   readonly alarm?: NodeJS.Timeout;
 }
@@ -57,9 +60,14 @@ export class LockTracker implements LockObserver {
     return this.pending;
   }
 
-  begin(key: string): Acquisition {
+  begin(key: string, metricName?: string): Acquisition {
     this.pending++;
-    const acquisition: Acquisition = { key, startedAt: performance.now(), queued: false };
+    const acquisition: Acquisition = {
+      key,
+      metricName,
+      startedAt: performance.now(),
+      queued: false,
+    };
     const after = this.alerts.waitingLongerThan;
     acquisition.alarm = this.alarm(after, () =>
       this.emit('lock.waiting-too-long', { key, waitedMs: after }),
@@ -69,7 +77,7 @@ export class LockTracker implements LockObserver {
 
   queued(acquisition: Acquisition): void {
     acquisition.queued = true;
-    this.emit('lock.queued', { key: acquisition.key });
+    this.emit('lock.queued', { key: acquisition.key, metricName: acquisition.metricName });
   }
 
   acquired(acquisition: Acquisition, lock: HeldLock, site?: HeldEntry['site']): void {
@@ -81,17 +89,18 @@ export class LockTracker implements LockObserver {
       const { key, fencingToken } = lock;
       this.emit('lock.held-too-long', { key, fencingToken, heldMs: after });
     });
-    this.held.set(lock, { lock, since: now, site, alarm });
+    const { key, queued, metricName } = acquisition;
+    this.held.set(lock, { lock, since: now, site, alarm, metricName });
     const waitedMs = now - acquisition.startedAt;
     this.emitWaited(acquisition, waitedMs, true);
-    const { key, queued } = acquisition;
-    this.emit('lock.acquired', { key, fencingToken: lock.fencingToken, waitedMs, queued });
+    const { fencingToken } = lock;
+    this.emit('lock.acquired', { key, fencingToken, waitedMs, queued, metricName });
   }
 
   skipped(acquisition: Acquisition): void {
     this.pending--;
     clearTimeout(acquisition.alarm);
-    this.emit('lock.skipped', { key: acquisition.key });
+    this.emit('lock.skipped', { key: acquisition.key, metricName: acquisition.metricName });
   }
 
   failed(acquisition: Acquisition, error: unknown): void {
@@ -101,7 +110,8 @@ export class LockTracker implements LockObserver {
     this.emitWaited(acquisition, waitedMs, false);
     // Everything a backend throws is an EtcdLockError; anything else would be a bug.
     if (error instanceof EtcdLockError) {
-      this.emit('lock.failed', { key: acquisition.key, waitedMs, error });
+      const { key, metricName } = acquisition;
+      this.emit('lock.failed', { key, waitedMs, error, metricName });
     }
   }
 
@@ -121,16 +131,17 @@ export class LockTracker implements LockObserver {
   }
 
   released(lock: HeldLock): void {
-    const heldMs = this.untrack(lock);
-    if (heldMs === undefined) return;
+    const entry = this.untrack(lock);
+    if (entry === undefined) return;
     const { key, fencingToken } = lock;
-    this.emit('lock.released', { key, fencingToken, heldMs });
+    const { heldMs, metricName } = entry;
+    this.emit('lock.released', { key, fencingToken, heldMs, metricName });
   }
 
   lost(lock: HeldLock, error: LockLostError): void {
-    const heldMs = this.untrack(lock) ?? 0;
+    const { heldMs, metricName } = this.untrack(lock) ?? { heldMs: 0 };
     const { key, fencingToken } = lock;
-    this.emit('lock.lost', { key, fencingToken, heldMs, error });
+    this.emit('lock.lost', { key, fencingToken, heldMs, error, metricName });
   }
 
   /** An event of `kind`; also those beside acquisitions, such as a change of leadership. */
@@ -142,12 +153,12 @@ export class LockTracker implements LockObserver {
     this.subject.complete();
   }
 
-  private untrack(lock: HeldLock): number | undefined {
+  private untrack(lock: HeldLock): { heldMs: number; metricName?: string } | undefined {
     const entry = this.held.get(lock);
     if (entry === undefined) return undefined;
     clearTimeout(entry.alarm);
     this.held.delete(lock);
-    return performance.now() - entry.since;
+    return { heldMs: performance.now() - entry.since, metricName: entry.metricName };
   }
 
   /** A timer that never keeps the process alive; none at all when the alert is off. */
@@ -158,6 +169,7 @@ export class LockTracker implements LockObserver {
 
   private emitWaited(acquisition: Acquisition, waitedMs: number, acquired: boolean): void {
     if (!acquisition.queued) return;
-    this.emit('lock.waited', { key: acquisition.key, waitedMs, acquired });
+    const { key, metricName } = acquisition;
+    this.emit('lock.waited', { key, waitedMs, acquired, metricName });
   }
 }

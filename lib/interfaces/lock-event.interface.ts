@@ -1,27 +1,55 @@
 import type { EtcdLockError } from '../errors/etcd-lock.error.js';
 import type { LockLostError } from '../errors/lock-lost.error.js';
 
-/** Each event's own fields, by its kind. Times are milliseconds. */
+/**
+ * Each event's own fields, by its kind. Times are milliseconds. `metricName` is the call's
+ * (`@WithLock`'s `Class.method`, or the `metricName` option), when it has one.
+ */
 export interface LockEventFields {
   /** This process acquired `key`. `queued` is true if another holder was ahead. */
-  'lock.acquired': { key: string; fencingToken: bigint; waitedMs: number; queued: boolean };
+  'lock.acquired': {
+    key: string;
+    fencingToken: bigint;
+    waitedMs: number;
+    queued: boolean;
+    metricName?: string;
+  };
   /** Another holder is ahead: the caller is now in line. */
-  'lock.queued': { key: string };
+  'lock.queued': { key: string; metricName?: string };
   /** A caller that queued stopped waiting: it got the lock, or gave up. */
-  'lock.waited': { key: string; waitedMs: number; acquired: boolean };
+  'lock.waited': { key: string; waitedMs: number; acquired: boolean; metricName?: string };
   /** This process released `key`. */
-  'lock.released': { key: string; fencingToken: bigint; heldMs: number };
+  'lock.released': { key: string; fencingToken: bigint; heldMs: number; metricName?: string };
   /** A held lock can no longer be trusted; `error.reason` says why. */
-  'lock.lost': { key: string; fencingToken: bigint; heldMs: number; error: LockLostError };
+  'lock.lost': {
+    key: string;
+    fencingToken: bigint;
+    heldMs: number;
+    error: LockLostError;
+    metricName?: string;
+  };
   /** Timed out, aborted, or etcd failed (`LockTimeoutError`, `LockAcquireError`). */
-  'lock.failed': { key: string; waitedMs: number; error: EtcdLockError };
+  'lock.failed': { key: string; waitedMs: number; error: EtcdLockError; metricName?: string };
   /** `onLocked: 'skip'` or `tryAcquire` found the lock held. */
-  'lock.skipped': { key: string };
+  'lock.skipped': { key: string; metricName?: string };
   /**
    * This process force-released `key` (`LockService.forceRelease`): the holders' entries were
    * deleted, and each holder loses the lock with `reason`. For an audit trail.
    */
   'lock.force-released': { key: string; reason: string; fencingTokens: bigint[] };
+  /**
+   * A lease renewal went out more than TTL/6 late (`phase: 'sent'`: the event loop was
+   * blocked) or was answered late (`'answered'`), before any loss. `key` is the lease (hex);
+   * `keys` the locks on it; `remainingMs` what the lease had left.
+   */
+  'lock.renewal-late': {
+    key: string;
+    ttl: number;
+    phase: 'sent' | 'answered';
+    lateMs: number;
+    remainingMs: number;
+    keys: readonly string[];
+  };
   /** A lock has been held longer than `alerts.heldLongerThan` (once per acquisition). */
   'lock.held-too-long': { key: string; fencingToken: bigint; heldMs: number };
   /** A caller has waited longer than `alerts.waitingLongerThan` (once per acquisition). */
@@ -30,6 +58,8 @@ export interface LockEventFields {
   'leader.elected': { key: string; term: bigint };
   /** This process no longer leads `key`, without having resigned. */
   'leader.lost': { key: string; term: bigint; error: LockLostError };
+  /** This process stopped leading `key` of its own accord (resigned, or shut down). */
+  'leader.resigned': { key: string; term: bigint };
   /**
    * Ticks of the `@OncePerTick` job `key` that no replica claimed (epoch ms, oldest first),
    * found by the replica that claimed the next one.
@@ -50,10 +80,12 @@ export interface LegacyLockEventTypes {
   'lock.failed': 'failed';
   'lock.skipped': 'skipped';
   'lock.force-released': 'lock.force-released';
+  'lock.renewal-late': 'lock.renewal-late';
   'lock.held-too-long': 'lock.held-too-long';
   'lock.waiting-too-long': 'lock.waiting-too-long';
   'leader.elected': 'leader.elected';
   'leader.lost': 'leader.lost';
+  'leader.resigned': 'leader.resigned';
   'job.missed': 'job.missed';
 }
 

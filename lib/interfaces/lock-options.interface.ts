@@ -65,8 +65,18 @@ export interface LockShape {
   readonly permits: number;
 }
 
+/** How metrics name a call, since lock names often carry ids and would explode a label. */
+export interface LockMetricOptions {
+  /**
+   * The `lock.site` attribute of this call's metrics: a short, fixed name such as
+   * `'checkout'` (letters, digits, `_ . : -`, at most 100). `@WithLock` uses `Class.method`
+   * unless set; a `LockService` call without it counts as `'unnamed'`. Never the lock name.
+   */
+  metricName?: string;
+}
+
 /** Options of `acquire` and `tryAcquire`: timing, shape, and a signal to stop waiting. */
-export interface AcquireOptions extends LockTimingOptions, LockShapeOptions {
+export interface AcquireOptions extends LockTimingOptions, LockShapeOptions, LockMetricOptions {
   /** Aborting it gives up waiting: `acquire` rejects with `LockTimeoutError`. */
   signal?: AbortSignal;
 }
@@ -86,7 +96,8 @@ export interface HoldOptions {
 export interface WithLockCallOptions extends AcquireOptions, HoldOptions {}
 
 /** Options of `@WithLock`: timing, shape, and what to do when the lock is busy or released early. */
-export interface WithLockOptions extends LockTimingOptions, LockShapeOptions, HoldOptions {
+export interface WithLockOptions
+  extends LockTimingOptions, LockShapeOptions, HoldOptions, LockMetricOptions {
   /**
    * `'wait'` queues (up to `waitTimeout`), `'throw'` rejects with `LockTimeoutError` at once,
    * `'skip'` returns `undefined` without running the method.

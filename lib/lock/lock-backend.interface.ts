@@ -89,6 +89,22 @@ export interface AcquireRequest {
  * 9. **Records compare and set.** A record write lands only at the version last read; every
  *    write moves the version on; records outlive every session and are never listed.
  */
+/** A lease renewal that went out, or came back, later than it should have. */
+export interface LateRenewal {
+  /** The lease, in hex, as `etcdctl lease list` shows it. */
+  readonly leaseHex: string;
+  /** The lease's TTL, in seconds. */
+  readonly ttl: number;
+  /** `'sent'`: the timer fired late (a blocked event loop); `'answered'`: etcd answered late. */
+  readonly phase: 'sent' | 'answered';
+  /** How late, in ms. */
+  readonly lateMs: number;
+  /** What was left of the lease then, in ms: at 0 its locks are lost. */
+  readonly remainingMs: number;
+  /** The names of the locks on the lease. */
+  readonly keys: readonly string[];
+}
+
 export interface LockBackend extends RecordStore {
   acquire(request: AcquireRequest): Promise<HeldLock | null>;
   /** Resolves if the store answers a request; rejects with its error otherwise. */
@@ -114,6 +130,8 @@ export interface LockBackend extends RecordStore {
   sessions(): SessionDiagnostics[];
   /** The requests that carried enqueues and releases, for a backend that batches them. */
   batches?(): BatchCounts;
+  /** Lease renewals sent or answered late, for a backend that renews leases. */
+  readonly lateRenewals$?: Observable<LateRenewal>;
   /**
    * Lets every lock go at once (revoking leases) and frees resources; the locks in `running`
    * keep their entries until their lease runs out (see 7 above).

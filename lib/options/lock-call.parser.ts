@@ -9,6 +9,7 @@ import type {
 import { DEFAULT_HOLD_AT_LEAST, DEFAULT_ON_LOCKED, EXCLUSIVE } from './lock-options.defaults.js';
 import {
   assertKnownKeys,
+  assertMetricName,
   assertMaxHold,
   assertMilliseconds,
   assertOneOf,
@@ -29,10 +30,10 @@ const SHAPE_KEYS = ['mode', 'permits'] as const;
 export type LockCallSource = 'acquire' | 'tryAcquire' | 'withLock' | '@WithLock' | 'campaign';
 
 const KEYS: Record<LockCallSource, readonly string[]> = {
-  acquire: [...TIMING_KEYS, ...SHAPE_KEYS, 'signal'],
-  tryAcquire: [...TIMING_KEYS, ...SHAPE_KEYS, 'signal'],
-  withLock: [...TIMING_KEYS, ...SHAPE_KEYS, 'signal', 'holdAtLeast'],
-  '@WithLock': [...TIMING_KEYS, ...SHAPE_KEYS, 'onLocked', 'holdAtLeast'],
+  acquire: [...TIMING_KEYS, ...SHAPE_KEYS, 'signal', 'metricName'],
+  tryAcquire: [...TIMING_KEYS, ...SHAPE_KEYS, 'signal', 'metricName'],
+  withLock: [...TIMING_KEYS, ...SHAPE_KEYS, 'signal', 'holdAtLeast', 'metricName'],
+  '@WithLock': [...TIMING_KEYS, ...SHAPE_KEYS, 'onLocked', 'holdAtLeast', 'metricName'],
   campaign: [...TIMING_KEYS, 'signal', 'value'],
 };
 
@@ -46,6 +47,8 @@ export interface LockCall {
   readonly signal?: AbortSignal;
   /** The entry's value (an election's proposal); the process's `hostname/pid` when unset. */
   readonly value?: string;
+  /** The `lock.site` of its metrics (`@WithLock` fills in `Class.method`). */
+  readonly metricName?: string;
 }
 
 /** Parses the options of `source`; `tryAcquire` always skips a held lock. */
@@ -61,6 +64,7 @@ export function parseLockCall(raw: unknown, source: LockCallSource): LockCall {
     shape: parseShape(options),
     signal: assertSignal(options.signal),
     value: options.value === undefined ? undefined : assertEntryValue(options.value),
+    metricName: options.metricName === undefined ? undefined : assertMetricName(options.metricName),
   };
 }
 

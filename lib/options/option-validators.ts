@@ -4,6 +4,17 @@ import { MAX_PERMITS } from './lock-options.defaults.js';
 /** The longest TTL: a lease that outlives a dead holder by more than a day is a mistake. */
 export const MAX_TTL_SECONDS = 86_400;
 
+/** A metric attribute value: short and from a fixed set, so a label stays low-cardinality. */
+export function assertMetricName(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_.:-]{1,100}$/.test(value)) {
+    throw new InvalidLockArgumentError({
+      argument: 'metricName',
+      problem: `expected 1 to 100 letters, digits or "_ . : -", got ${JSON.stringify(value)}`,
+    });
+  }
+  return value;
+}
+
 export function assertPermits(permits: unknown): number {
   const ok = typeof permits === 'number' && Number.isInteger(permits);
   if (!ok || permits < 1 || permits > MAX_PERMITS) {

@@ -66,7 +66,7 @@ export class LockRunner {
       throw new InvalidLockArgumentError({ argument: 'holdAtLeast', problem: why });
     }
     if (call.onLocked === 'wait' && timing.waitTimeout > 0) this.assertNoSelfDeadlock(names);
-    const acquisition = this.tracker.begin(name);
+    const acquisition = this.tracker.begin(name, call.metricName);
     try {
       if (this.shutdown.signal.aborted) {
         throw new LockAcquireError({ key: name, attempts: 0, reason: SHUTTING_DOWN });

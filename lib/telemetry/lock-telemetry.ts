@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type * as OpenTelemetry from '@opentelemetry/api';
 import type { Observable, Subscription } from 'rxjs';
 import type { LockEvent } from '../interfaces/lock-event.interface.js';
+import { lockInstruments } from './lock-instruments.js';
 
 type OpenTelemetryApi = typeof OpenTelemetry;
 const SCOPE = 'nestjs-etcd-lock';
@@ -21,39 +22,12 @@ export function recordLockTelemetry(
   events$: Observable<LockEvent>,
   api: OpenTelemetryApi,
 ): Subscription {
-  const meter = api.metrics.getMeter(SCOPE);
+  const record = lockInstruments(api.metrics.getMeter(SCOPE));
   const tracer = api.trace.getTracer(SCOPE);
   const tracing = tracerRegistered(api);
-  const seconds = (name: string, description: string) =>
-    meter.createHistogram(name, { unit: 's', description });
-  const wait = seconds(
-    'etcd_lock.wait.duration',
-    'Time from asking for a lock until holding it or giving up',
-  );
-  const hold = seconds('etcd_lock.hold.duration', 'Time a lock was held, until released or lost');
-  const locks = (description: string) => ({ unit: '{lock}', description });
-  const held = meter.createUpDownCounter('etcd_lock.held', locks('Locks this process holds now'));
-  const lost = meter.createCounter(
-    'etcd_lock.lost',
-    locks('Locks lost while held (lease expired or revoked)'),
-  );
-
-  const leadership = meter.createCounter('etcd_lock.leadership.changes', {
-    unit: '{change}',
-    description: 'Elections this process began to lead (elected) or stopped leading (lost)',
-  });
-
-  const missed = meter.createCounter('etcd_lock.job.missed', {
-    unit: '{tick}',
-    description: 'Ticks of @OncePerTick jobs that no replica ran',
-  });
-  const alerts = meter.createCounter('etcd_lock.alerts', {
-    unit: '{alert}',
-    description: 'Locks held or waited for longer than the alerts option allows',
-  });
 
   // Lock keys often carry ids, so they go on spans only, never on metric attributes.
-  const span = (event: LockEvent, waitedMs: number, error?: Error) => {
+  const span = (event: LockEvent & { key: string }, waitedMs: number, error?: Error) => {
     if (!tracing()) return;
     const startTime = performance.timeOrigin + performance.now() - waitedMs;
     const s = tracer.startSpan('lock.acquire', {
@@ -70,34 +44,10 @@ export function recordLockTelemetry(
   };
 
   return events$.subscribe((event) => {
-    switch (event.kind) {
-      case 'lock.acquired':
-        wait.record(event.waitedMs / 1000, { 'lock.outcome': 'acquired' });
-        held.add(1);
-        return span(event, event.waitedMs);
-      case 'lock.failed':
-        wait.record(event.waitedMs / 1000, { 'lock.outcome': 'failed' });
-        return span(event, event.waitedMs, event.error);
-      case 'lock.skipped':
-        return span(event, 0);
-      case 'lock.released':
-        hold.record(event.heldMs / 1000, { 'lock.outcome': 'released' });
-        return held.add(-1);
-      case 'lock.lost':
-        hold.record(event.heldMs / 1000, { 'lock.outcome': 'lost' });
-        lost.add(1);
-        return held.add(-1);
-      case 'lock.held-too-long':
-        return alerts.add(1, { 'alert.kind': 'held-too-long' });
-      case 'lock.waiting-too-long':
-        return alerts.add(1, { 'alert.kind': 'waiting-too-long' });
-      case 'leader.elected':
-        return leadership.add(1, { 'leader.outcome': 'elected' });
-      case 'leader.lost':
-        return leadership.add(1, { 'leader.outcome': 'lost' });
-      case 'job.missed':
-        return missed.add(event.ticks.length, { 'job.name': event.key });
-    }
+    record(event);
+    if (event.kind === 'lock.acquired') span(event, event.waitedMs);
+    else if (event.kind === 'lock.failed') span(event, event.waitedMs, event.error);
+    else if (event.kind === 'lock.skipped') span(event, 0);
   });
 }
 

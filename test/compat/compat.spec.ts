@@ -1,21 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdHosts, uniquePrefix } from '../support/lock-app.js';
+import { npm, packInto, ROOT } from '../support/packed-package.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const APPS = ['cjs-nest11', 'esm-nest12'];
 /** Node binaries to run each app on: `COMPAT_NODES` (comma-separated paths), else this one. */
 const NODES = (process.env.COMPAT_NODES ?? process.execPath).split(',').filter(Boolean);
 const versionOf = (node: string) => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
 
 describe.each(APPS)('the packed package in a fresh %s app', (name) => {
   let work: string;
@@ -23,11 +17,7 @@ describe.each(APPS)('the packed package in a fresh %s app', (name) => {
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), `compat-${name}-`));
-    npm(['pack', '--pack-destination', work], ROOT);
-    tarball = join(
-      work,
-      readdirSync(work).find((f) => f.endsWith('.tgz'))!,
-    );
+    tarball = packInto(work);
     const app = join(work, name);
     cpSync(join(ROOT, 'test/compat/apps', name), app, { recursive: true });
     cpSync(join(ROOT, 'test/compat/shared-src'), join(app, 'src'), { recursive: true });
@@ -59,4 +49,18 @@ describe.each(APPS)('the packed package in a fresh %s app', (name) => {
       });
     },
   );
+
+  it("names the library's .ts files and lines in a lock error's stack and the shutdown warning", () => {
+    const out = execFileSync(process.execPath, ['--enable-source-maps', 'dist/source-maps.js'], {
+      cwd: join(work, name),
+      encoding: 'utf8',
+      env: { ...process.env, ETCD_HOSTS: etcdHosts(), LOCK_PREFIX: uniquePrefix(`${name}-maps`) },
+    });
+    const { stack, warning } = JSON.parse(out) as { stack: string; warning: string };
+    expect(stack).toMatch(/^LockTimeoutError: /);
+    expect(stack).toMatch(/node_modules\/nestjs-etcd-lock\/lib\/[\w/.-]+\.ts:\d+:\d+/);
+    expect(stack).not.toContain('nestjs-etcd-lock/dist/');
+    // "acquired at" names the caller's own line, mapped by the app's source maps.
+    expect(warning).toMatch(/acquired at main \(.*src\/source-maps\.ts:\d+:\d+\)/);
+  });
 });

@@ -4,11 +4,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EtcdMembers } from '../cluster/etcd-members.js';
 import { KeySlots } from './key-slots.js';
 import { keepAliveOnce } from './lease-keepalive.js';
+import type { LateRenewal } from '../../lock/lock-backend.interface.js';
 
 /** What the session tells when its lease can no longer be trusted. */
 export interface LeaseHolder {
+  readonly key: string;
   markLost(reason: string, cause?: unknown): void;
 }
+
+/** Told of each renewal sent or answered late: the first sign of a blocked event loop. */
+export type LateRenewalListener = (late: LateRenewal) => void;
 
 /**
  * One etcd lease per TTL, renewed by us and shared by every lock this process takes with that
@@ -28,6 +33,8 @@ export class LockSession {
   private deadline: number;
   private timer: NodeJS.Timeout | undefined;
   private renewal: NodeJS.Timeout | undefined;
+  /** When the scheduled renewal should go (performance clock). */
+  private renewalDue = 0;
 
   private constructor(
     private readonly members: EtcdMembers,
@@ -36,6 +43,7 @@ export class LockSession {
     grantRequestedAt: number,
     /** How long one renewal waits for its answer before trying the next member. */
     private readonly answerTimeout: number,
+    private readonly onLate: LateRenewalListener,
   ) {
     this.leaseHex = BigInt(leaseId).toString(16);
     setMaxListeners(0, this.controller.signal); // one listener per waiter in this process
@@ -44,12 +52,17 @@ export class LockSession {
     this.scheduleRenewal();
   }
 
-  static async open(members: EtcdMembers, ttl: number, answerTimeout: number) {
+  static async open(
+    members: EtcdMembers,
+    ttl: number,
+    answerTimeout: number,
+    onLate: LateRenewalListener,
+  ) {
     const requestedAt = performance.now();
     const { ID } = await members.run((client) =>
       client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }),
     );
-    return new LockSession(members, ID, ttl, requestedAt, answerTimeout);
+    return new LockSession(members, ID, ttl, requestedAt, answerTimeout, onLate);
   }
 
   get signal(): AbortSignal {
@@ -119,17 +132,33 @@ export class LockSession {
   }
 
   private scheduleRenewal(): void {
-    this.renewal = setTimeout(() => void this.renew(), (this.ttl * 1000) / 3);
+    const every = (this.ttl * 1000) / 3;
+    this.renewalDue = performance.now() + every;
+    this.renewal = setTimeout(() => void this.renew(), every);
     this.renewal.unref();
+  }
+
+  /**
+   * Says so when a renewal goes more than TTL/6 after it was due (the event loop was blocked:
+   * a CPU-bound handler, a long GC), or its answer takes more than half an attempt's deadline.
+   * Both come before any loss, while the lease still has time left.
+   */
+  private reportIfLate(phase: 'sent' | 'answered', lateMs: number, limitMs: number): void {
+    if (lateMs <= limitMs || this.holders.size === 0) return;
+    const keys = [...this.holders].map((holder) => holder.key);
+    const { leaseHex, ttl, remainingMs } = this;
+    this.onLate({ leaseHex, ttl, phase, lateMs, remainingMs, keys });
   }
 
   /** Tries member after member until one answers or the lease can no longer be trusted. */
   private async renew(): Promise<void> {
+    this.reportIfLate('sent', performance.now() - this.renewalDue, (this.ttl * 1000) / 6);
     while (this.alive) {
       const member = this.members.current();
       const sentAt = performance.now();
       try {
         const { TTL } = await keepAliveOnce(member.client, this.leaseId, this.attemptTimeout);
+        this.reportIfLate('answered', performance.now() - sentAt, this.attemptTimeout / 2);
         if (Number(TTL) <= 0) return this.expire('etcd reports the lease as expired or revoked');
         this.deadline = Math.max(this.deadline, sentAt + Number(TTL) * 1000);
         return this.scheduleRenewal();

@@ -1,7 +1,7 @@
 import type { SessionDiagnostics } from '../../interfaces/lock-stats.interface.js';
 import { SHUTTING_DOWN } from '../../errors/shutting-down.message.js';
 import type { EtcdMembers } from '../cluster/etcd-members.js';
-import { LockSession } from './lock-session.js';
+import { type LateRenewalListener, LockSession } from './lock-session.js';
 
 /** Opens at most one live session per TTL; a lost session is replaced on next use. */
 export class SessionPool {
@@ -14,6 +14,7 @@ export class SessionPool {
     private readonly members: EtcdMembers,
     /** How long one lease renewal waits for its answer (`callTimeout`). */
     private readonly answerTimeout: number,
+    private readonly onLate: LateRenewalListener,
   ) {}
 
   /** The open session for `ttl` if it is alive: most acquisitions need no await to get it. */
@@ -31,7 +32,7 @@ export class SessionPool {
       this.forget(ttl, existing);
       return this.get(ttl);
     }
-    const opening = LockSession.open(this.members, ttl, this.answerTimeout);
+    const opening = LockSession.open(this.members, ttl, this.answerTimeout, this.onLate);
     this.sessions.set(ttl, opening);
     opening.then(
       (session) => {
