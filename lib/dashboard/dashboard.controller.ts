@@ -13,7 +13,7 @@ import {
   type Type,
   UseGuards,
 } from '@nestjs/common';
-import { map, merge, type Observable } from 'rxjs';
+import { firstValueFrom, map, merge, type Observable, timeout } from 'rxjs';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockService } from '../lock.service.js';
 import { DashboardFeed } from './dashboard-feed.js';
@@ -21,6 +21,9 @@ import { DashboardJobs } from './dashboard-jobs.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
 import { dashboardPage } from './dashboard.page.js';
 import { refuseCrossSite } from './cross-site.check.js';
+
+/** How long the page waits for the state it arrives with. */
+const FIRST_STATE_MS = 2_000;
 
 /**
  * The dashboard's routes under the configured path, behind the configured guards. A class
@@ -45,8 +48,13 @@ export function dashboardController(options: ResolvedDashboardOptions): Type<unk
     @Header('x-frame-options', 'DENY')
     @Header('x-content-type-options', 'nosniff')
     @Header('referrer-policy', 'no-referrer')
-    page(): string {
-      return page.html;
+    async page(): Promise<string> {
+      // The state now, so the page is right before its stream connects; an etcd that does
+      // not answer within FIRST_STATE_MS leaves it to the stream, as before.
+      const now = (source: Observable<string>) =>
+        firstValueFrom(source.pipe(timeout(FIRST_STATE_MS))).catch(() => undefined);
+      const [locks, jobs] = await Promise.all([now(this.feed.locks$), now(this.jobs.jobs$)]);
+      return page.render({ locks, jobs });
     }
 
     /** Server-sent events: the locks after changes in etcd, the jobs, this process's events. */

@@ -1,12 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedDashboardOptions } from './dashboard-options.parser.js';
 
+/** What the page shows before its stream connects: the list and the jobs as JSON, if read. */
+export interface FirstState {
+  locks?: string;
+  jobs?: string;
+}
+
+/** The page, and the CSP that lets only its own script and style run. */
+export interface DashboardPage {
+  render(first: FirstState): string;
+  csp: string;
+}
+
 /**
- * One static page, no build chain: the script opens `<path>/stream` (server-sent events) and
- * redraws on every message. Every value from etcd is set with `textContent`, never as HTML:
- * lock names come from users.
+ * One page, no build chain. It arrives with the current state, drawn at once, so it is right
+ * before `<path>/stream` (server-sent events) connects, and behind a proxy that buffers the
+ * stream. Every value from etcd is set with `textContent`, never as HTML: lock names come from
+ * users; in the page's JSON, `<` is escaped, so no name can close its element.
  */
-export function dashboardPage(options: ResolvedDashboardOptions): { html: string; csp: string } {
+export function dashboardPage(options: ResolvedDashboardOptions): DashboardPage {
   const config = JSON.stringify({
     base: options.path === '/' ? '' : options.path,
     forceRelease: options.forceRelease,
@@ -23,12 +36,18 @@ export function dashboardPage(options: ResolvedDashboardOptions): { html: string
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  return { html: page(script), csp };
+  return { render: (first) => page(script, first), csp };
 }
+
+/** Data, not script (the CSP allows no other script): read by the page's own script. */
+const dataBlock = (id: string, json: string | undefined) =>
+  json === undefined
+    ? ''
+    : `<script type="application/json" id="${id}">${json.replaceAll('<', '\\u003c')}</script>\n`;
 
 const sha256 = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
 
-function page(script: string): string {
+function page(script: string, first: FirstState): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -46,7 +65,7 @@ function page(script: string): string {
 <tbody id="jobs"></tbody></table></section>
 <aside><h2>Recent events</h2><ol id="feed"></ol></aside>
 </main>
-<script>${script}</script>
+${dataBlock('first-locks', first.locks)}${dataBlock('first-jobs', first.jobs)}<script>${script}</script>
 </body>
 </html>`;
 }
@@ -135,6 +154,9 @@ function feed(item) {
   $('feed').prepend(li);
   while ($('feed').children.length > 100) $('feed').lastChild.remove();
 }
+const first = (id) => { const block = $(id); return block ? JSON.parse(block.textContent) : undefined; };
+if (first('first-locks')) { view = first('first-locks'); draw(); }
+if (first('first-jobs')) drawJobs(first('first-jobs'));
 const source = new EventSource(CONFIG.base + '/stream');
 source.addEventListener('locks', (e) => { view = JSON.parse(e.data); receivedAt = Date.now(); draw(); });
 source.addEventListener('jobs', (e) => drawJobs(JSON.parse(e.data)));

@@ -142,6 +142,24 @@ describe('the dashboard in a real browser', () => {
     await expect(page.textContent('#feed')).resolves.toContain('hung after deploy');
   });
 
+  it('arrives with the locks held now, drawn before its stream connects (a proxy that buffers it)', async () => {
+    const held = await locks.acquire('seat:first-paint');
+    const buffered = await browser.newPage();
+    try {
+      // A proxy that buffers server-sent events delivers nothing: the stream never opens.
+      await buffered.route('**/locks/stream', () => new Promise(() => undefined));
+      await buffered.goto(`${served.url}/locks`, { waitUntil: 'domcontentloaded' });
+      const row = buffered.locator('tr[data-lock="seat:first-paint"]');
+      await expect(row.textContent()).resolves.toContain(String(held.fencingToken));
+      await expect(buffered.isHidden('#empty')).resolves.toBe(true);
+      await expect(buffered.textContent('#summary')).resolves.toMatch(/^\d+ locks · /);
+      await expect(buffered.isVisible('#status.live')).resolves.toBe(false);
+    } finally {
+      await buffered.close();
+      await held.release();
+    }
+  });
+
   it('refuses a cross-site form post to force-release, and the lock stays held', async () => {
     const target = await locks.acquire('csrf-target');
     // A hostile page on another site (127.0.0.2 is another host to the browser), with a form
@@ -198,6 +216,22 @@ describe('the dashboard without a browser', () => {
     expect(await post(sameSite, json)).toBe(403);
     const own = { 'content-type': 'application/json', origin: new URL(url).origin };
     expect(await post(own, json)).toBe(200);
+  });
+
+  it('embeds a hostile lock name as data that cannot close its element, and streams unbuffered', async () => {
+    const { app, url } = await serve(prefix, {});
+    apps.push(app);
+    const name = '</script><script>alert(1)</script>';
+    const held = await app.get(LockService).acquire(name);
+    const page = await (await fetch(`${url}/locks`)).text();
+    expect(page).not.toContain(name);
+    expect(page).toContain('\\u003c/script>\\u003cscript>alert(1)\\u003c/script>');
+    expect(page.match(/<script/g)).toHaveLength(3); // the two data blocks and the page's script
+    await held.release();
+    const controller = new AbortController();
+    const stream = await fetch(`${url}/locks/stream`, { signal: controller.signal });
+    expect(stream.headers.get('x-accel-buffering')).toBe('no');
+    controller.abort();
   });
 
   it('refuses force-release unless it is turned on', async () => {
