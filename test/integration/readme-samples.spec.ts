@@ -1,8 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { filter, firstValueFrom } from 'rxjs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { TracerService } from '@nestjs/observe';
 import { type INestApplication, Module, type Type } from '@nestjs/common';
@@ -12,20 +10,25 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EtcdLockModule, LockService } from '../../lib/index.js';
 import { EtcdLockTestingModule, InMemoryLockBackend } from '../../lib/testing/index.js';
 import { etcdHosts, uniquePrefix } from '../support/lock-app.js';
+import { codeBlocks } from '../support/readme.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'build/readme-samples');
 
-/** Every ```ts block of the README and of docs/, as the file name it is checked under. */
+/**
+ * Every ```ts block of the README and of docs/, as the file name it is checked under: the one
+ * its first line names (`// src/main.ts`), so blocks can import each other, or a number.
+ */
 function samples(): Map<string, string> {
   const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
   const pages = ['README.md', ...docs.map((f) => `docs/${f}`)];
-  const blocks = pages.flatMap((page) =>
-    [...readFileSync(join(ROOT, page), 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map(
-      (m) => m[1]!,
-    ),
+  const blocks = pages.flatMap((page) => codeBlocks(page).filter((b) => b.lang === 'ts'));
+  return new Map(
+    blocks.map((block, i) => [
+      block.file ? basename(block.file) : `sample-${String(i + 1).padStart(2, '0')}.ts`,
+      block.code,
+    ]),
   );
-  return new Map(blocks.map((code, i) => [`sample-${String(i + 1).padStart(2, '0')}.ts`, code]));
 }
 
 /** Boots a sample's module over HTTP on a free port, with ETCD_HOSTS pointing at the test etcd. */
@@ -108,23 +111,6 @@ describe('README code samples', () => {
     expect(tracer.counter('etcd_lock.lost').getValue()).toBe(1);
     expect(tracer.gauge('etcd_lock.held').getValue()).toBe(0);
     await moduleRef.close();
-  });
-
-  it('the quick start serves its route under the lock, queueing a request while the seat is held', async () => {
-    const [name] = [...files].find(([, code]) => code.includes('class SeatsController'))!;
-    const { AppModule } = (await import(join(OUT, name))) as { AppModule: Type };
-    const { app, url } = await serve(AppModule);
-    const locks = app.get(LockService);
-    const id = randomUUID();
-    const held = await locks.acquire(`seat:${id}`);
-    const queued = firstValueFrom(locks.events$.pipe(filter((e) => e.kind === 'lock.queued')));
-    const response = fetch(`${url}/seats/${id}/reserve`, { method: 'POST' });
-    await queued; // the request waits behind the held seat
-    await held.release();
-    const res = await response;
-    expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({ reserved: id });
-    await app.close();
   });
 
   it("the health recipe reports the app's own lock module, wherever its etcd is", async () => {
