@@ -103,6 +103,7 @@ export type {
 export type {
   AcquireOptions,
   HoldOptions,
+  LockMetricOptions,
   LockMode,
   LockShapeOptions,
   LockTimingOptions,
