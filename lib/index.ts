@@ -99,7 +99,7 @@ export type {
   LockLogLevel,
   LockModuleSettings,
 } from './interfaces/etcd-lock-module-options.interface.js';
-/** Per-call options of `acquire`, `tryAcquire`, `withLock` and `@WithLock`. */
+/** Per-call options of `acquire`, `tryAcquire`, `withLock` and `@WithLock`, and how metrics name a call. */
 export type {
   AcquireOptions,
   HoldOptions,

@@ -35,7 +35,7 @@ export interface JobView {
 export class DashboardJobs {
   readonly jobs$: Observable<string>;
 
-  constructor(jobs: JobsService) {
+  constructor(private readonly jobs: JobsService) {
     this.jobs$ = timer(0, JOBS_POLL_MS).pipe(
       // A read that fails (etcd away) leaves the panel as it was; the next one may succeed.
       switchMap(() =>
@@ -49,6 +49,11 @@ export class DashboardJobs {
       catchError(() => EMPTY),
       share({ connector: () => new ReplaySubject<string>(1), resetOnRefCountZero: true }),
     );
+  }
+
+  /** The jobs read now, as JSON. */
+  async current(): Promise<string> {
+    return JSON.stringify(toJobViews(await this.jobs.list()));
   }
 }
 

@@ -13,7 +13,7 @@ import {
   type Type,
   UseGuards,
 } from '@nestjs/common';
-import { firstValueFrom, map, merge, type Observable, timeout } from 'rxjs';
+import { map, merge, type Observable } from 'rxjs';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import { LockService } from '../lock.service.js';
 import { DashboardFeed } from './dashboard-feed.js';
@@ -24,6 +24,15 @@ import { refuseCrossSite } from './cross-site.check.js';
 
 /** How long the page waits for the state it arrives with. */
 const FIRST_STATE_MS = 2_000;
+
+/** The read's JSON, or `undefined` if it failed or took longer than FIRST_STATE_MS. */
+function withinFirstStateTime(read: Promise<string>): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), FIRST_STATE_MS).unref();
+  });
+  return Promise.race([read.catch(() => undefined), late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * The dashboard's routes under the configured path, behind the configured guards. A class
@@ -49,11 +58,12 @@ export function dashboardController(options: ResolvedDashboardOptions): Type<unk
     @Header('x-content-type-options', 'nosniff')
     @Header('referrer-policy', 'no-referrer')
     async page(): Promise<string> {
-      // The state now, so the page is right before its stream connects; an etcd that does
-      // not answer within FIRST_STATE_MS leaves it to the stream, as before.
-      const now = (source: Observable<string>) =>
-        firstValueFrom(source.pipe(timeout(FIRST_STATE_MS))).catch(() => undefined);
-      const [locks, jobs] = await Promise.all([now(this.feed.locks$), now(this.jobs.jobs$)]);
+      // Read now, not the stream's last read (up to 500 ms old), so the page is right before
+      // its stream connects; an etcd that does not answer in time leaves it to the stream.
+      const [locks, jobs] = await Promise.all([
+        withinFirstStateTime(this.feed.current()),
+        withinFirstStateTime(this.jobs.current()),
+      ]);
       return page.render({ locks, jobs });
     }
 

@@ -2,8 +2,8 @@ import type { LockErrorPayload } from '../interfaces/lock-exception-filter-optio
 
 /**
  * The error a GraphQL resolver throws for a lock error. graphql-js wraps it in a `GraphQLError`
- * that takes its `extensions`, so Apollo and Mercurius answer `extensions.code` `LOCKED` or
- * `UNAVAILABLE` with no dependency on `graphql` here. The stack is the one line of the message:
+ * that takes its `extensions`, so Apollo answers `extensions.code` `LOCKED` or `UNAVAILABLE`
+ * (tested), with no dependency on `graphql` here. The stack is the one line of the message:
  * a busy lock is an answer, not a crash, and servers that print stacks in development print none.
  */
 export function graphqlLockError(payload: LockErrorPayload): Error {
