@@ -1,6 +1,9 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { ETCD_LOCK_MODULE_OPTIONS } from './etcd-lock.constants.js';
-import { lockExceptionFilterProviders } from './transport/lock-exception-filter.provider.js';
+import {
+  lockExceptionFilterExports,
+  lockExceptionFilterProviders,
+} from './transport/lock-exception-filter.provider.js';
 import type {
   EtcdLockModuleExtras,
   EtcdLockModuleOptions,
@@ -26,6 +29,7 @@ export const { ConfigurableModuleClass: ConfigurableEtcdLockModule } =
           ...(definition.providers ?? []),
           ...lockExceptionFilterProviders(extras.httpErrors),
         ],
+        exports: [...(definition.exports ?? []), ...lockExceptionFilterExports(extras.httpErrors)],
       }),
     )
     .build();

@@ -3,7 +3,10 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ETCD_LOCK_BACKEND, ETCD_LOCK_SETTINGS } from '../etcd-lock.constants.js';
 import { InvalidLockArgumentError } from '../errors/invalid-lock-argument.error.js';
 import type { LockModuleSettings } from '../interfaces/etcd-lock-module-options.interface.js';
-import { lockExceptionFilterProviders } from '../transport/lock-exception-filter.provider.js';
+import {
+  lockExceptionFilterExports,
+  lockExceptionFilterProviders,
+} from '../transport/lock-exception-filter.provider.js';
 import type { HttpErrorsOption } from '../interfaces/lock-exception-filter-options.interface.js';
 import { LOCK_CORE_EXPORTS, LOCK_CORE_PROVIDERS } from '../etcd-lock.providers.js';
 import { parseLockSettings } from '../options/module-options.parser.js';
@@ -50,7 +53,11 @@ export class EtcdLockTestingModule {
         ...LOCK_CORE_PROVIDERS,
         ...lockExceptionFilterProviders(httpErrors),
       ],
-      exports: [...LOCK_CORE_EXPORTS, InMemoryLockBackend],
+      exports: [
+        ...LOCK_CORE_EXPORTS,
+        InMemoryLockBackend,
+        ...lockExceptionFilterExports(httpErrors),
+      ],
     };
   }
 }

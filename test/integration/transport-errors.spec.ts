@@ -18,8 +18,12 @@ import {
   UnfilteredGateway,
 } from '../src/seat-transports.js';
 
-const lockModule = (label: string) =>
-  EtcdLockModule.forRoot({ hosts: etcdHosts(), prefix: uniquePrefix(label) });
+const lockModule = (label: string, retryAfter?: number) =>
+  EtcdLockModule.forRoot({
+    hosts: etcdHosts(),
+    prefix: uniquePrefix(label),
+    ...(retryAfter === undefined ? {} : { httpErrors: { retryAfter } }),
+  });
 
 /** What every transport must say of a busy lock: locked, which one, when to retry. */
 const LOCKED = { status: 'locked', lock: 'seat:7', retryAfter: 1 };
@@ -68,7 +72,8 @@ describe('a busy lock over socket.io', () => {
   let app: INestApplication;
   let socket: Socket;
   beforeAll(async () => {
-    @Module({ imports: [lockModule('ws')], providers: [SeatsGateway] })
+    // The module's options reach the gateway's own filter: Nest gives gateways no global one.
+    @Module({ imports: [lockModule('ws', 3)], providers: [SeatsGateway] })
     class WsModule {}
     app = await NestFactory.create(WsModule, { logger });
     await app.listen(0, '127.0.0.1');
@@ -84,7 +89,11 @@ describe('a busy lock over socket.io', () => {
     const held = await app.get(LockService).acquire('seat:7');
     const exception = new Promise((resolve) => socket.once('exception', resolve));
     socket.emit('reserve', '7');
-    expect(await exception).toMatchObject({ ...LOCKED, cause: { pattern: 'reserve' } });
+    expect(await exception).toMatchObject({
+      ...LOCKED,
+      retryAfter: 3,
+      cause: { pattern: 'reserve' },
+    });
     await held.release();
     const reply = await socket.emitWithAck('reserve', '7');
     expect(reply).toEqual({ reserved: '7' });
