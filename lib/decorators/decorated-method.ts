@@ -53,7 +53,7 @@ export function decoratedMethod<P>(
   // Optional, so a missing module is reported in our words at boot (below), not Nest's.
   Inject(provider.token)(target, provider.property);
   Optional()(target, provider.property);
-  checkAtModuleInit(target, () => ({ className, method, decorator }), provider.property);
+  checkAtModuleInit(target, { className, method, decorator }, provider.property);
   const providerOf = (self: unknown): P => {
     const found = (self as Record<symbol, P | undefined> | undefined)?.[provider.property];
     if (found == null) throw new LockModuleMissingError({ className, method, decorator });
@@ -71,24 +71,23 @@ const CHECKED = Symbol('checks the lock module at onModuleInit');
  */
 function checkAtModuleInit(
   target: object,
-  describe: () => LockModuleMissingErrorOptions,
+  found: LockModuleMissingErrorOptions,
   property: symbol,
 ): void {
   const proto = target as Record<PropertyKey, unknown>;
-  type Checks = Map<symbol, () => LockModuleMissingErrorOptions>;
+  type Checks = Map<symbol, LockModuleMissingErrorOptions>;
   const inherited = proto[CHECKED] as Checks | undefined;
   const checks: Checks = Object.hasOwn(proto, CHECKED) ? inherited! : new Map(inherited);
   if (!Object.hasOwn(proto, CHECKED)) {
     const own = proto.onModuleInit as ((...args: unknown[]) => unknown) | undefined;
     proto[CHECKED] = checks;
     proto.onModuleInit = function (this: Record<symbol, unknown>, ...args: unknown[]) {
-      for (const [key, options] of checks) {
-        const found = options();
-        if (this[key] == null) throw new LockModuleMissingError({ ...found, atBoot: true });
-        if (found.decorator === '@WithLock') warnOfUnfilteredGateway(this, found.method);
+      for (const [key, where] of checks) {
+        if (this[key] == null) throw new LockModuleMissingError({ ...where, atBoot: true });
+        if (where.decorator === '@WithLock') warnOfUnfilteredGateway(this, where.method);
       }
       return own?.apply(this, args);
     };
   }
-  if (!checks.has(property)) checks.set(property, describe);
+  if (!checks.has(property)) checks.set(property, found);
 }

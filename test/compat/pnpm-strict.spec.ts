@@ -3,33 +3,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npm, packInto, ROOT } from '../support/packed-package.js';
+import { npm, packInto, ROOT, userAppTsconfig } from '../support/packed-package.js';
+import { codeBlocks } from '../support/readme.js';
+
+/** The README section whose recipes must compile without etcd3 in reach. */
+const FENCED = '### Fenced writes: safe even when a holder pauses past its lease';
 
 const PNPM = join(ROOT, 'node_modules/.bin/pnpm');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const devVersion = (name: string): string =>
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies[name];
 
-/** The ```ts blocks of one README section. */
-function samplesOf(heading: string): string[] {
-  const start = README.indexOf(`### ${heading}`);
-  const section = README.slice(start, README.indexOf('\n### ', start + 4));
-  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
-}
-
-const TSCONFIG = {
-  compilerOptions: {
-    target: 'es2022',
-    module: 'nodenext',
-    strict: true,
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    skipLibCheck: false,
-    noEmit: true,
-    types: ['node'],
-  },
-  include: ['src'],
-};
+const TSCONFIG = userAppTsconfig({ skipLibCheck: false, noEmit: true });
 
 describe("the packed package under pnpm's strict layout", () => {
   let work: string;
@@ -75,7 +60,9 @@ describe("the packed package under pnpm's strict layout", () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('compiles the README fenced-write recipes', () => {
-    const samples = samplesOf('Fenced writes');
+    const samples = codeBlocks('README.md', FENCED)
+      .filter((block) => block.lang === 'ts')
+      .map((block) => block.code);
     expect(samples.length).toBeGreaterThanOrEqual(2);
     rmSync(join(app, 'src'), { recursive: true, force: true });
     mkdirSync(join(app, 'src'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tools/etcd/free-port.js';
 import { etcdHosts } from '../support/lock-app.js';
-import { ROOT } from '../support/packed-package.js';
+import { ROOT, userAppTsconfig } from '../support/packed-package.js';
 import { codeBlocks } from '../support/readme.js';
 
 /** The quick start's own app, built where `nestjs-etcd-lock` resolves to this package's dist/. */
@@ -27,20 +27,7 @@ describe('the README quick start, run as written', () => {
     for (const block of blocks.filter((b) => b.file)) {
       writeFileSync(join(APP, block.file!), block.code);
     }
-    const tsconfig = {
-      compilerOptions: {
-        target: 'es2022',
-        module: 'nodenext',
-        strict: true,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        skipLibCheck: true,
-        types: ['node'],
-        rootDir: 'src',
-        outDir: 'dist',
-      },
-      include: ['src'],
-    };
+    const tsconfig = userAppTsconfig({ skipLibCheck: true, rootDir: 'src', outDir: 'dist' });
     writeFileSync(join(APP, 'tsconfig.json'), JSON.stringify(tsconfig));
     // `npm run build` of a Nest app: here, the library's build, then the app's.
     execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT });

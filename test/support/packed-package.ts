@@ -21,3 +21,19 @@ export function packInto(dir: string): string {
     readdirSync(dir).find((f) => f.endsWith('.tgz'))!,
   );
 }
+
+/** The tsconfig of a user's ESM app with Nest's decorator settings, plus `compilerOptions`. */
+export function userAppTsconfig(compilerOptions: Record<string, unknown>): object {
+  return {
+    compilerOptions: {
+      target: 'es2022',
+      module: 'nodenext',
+      strict: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      types: ['node'],
+      ...compilerOptions,
+    },
+    include: ['src'],
+  };
+}
